@@ -1,0 +1,1 @@
+"""Renderers: each turns a posting (or its Markdown) into the bytes of one document format."""
