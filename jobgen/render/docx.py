@@ -115,7 +115,9 @@ _BODY_ONLY_RELTYPES = (
 # XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _CHAR_NAMES = {0x00: "NUL", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed"}
-_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_CANNOT_HOLD = "a Word document cannot hold these characters"
+_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 
 
 class DocxWarning(UserWarning):
@@ -236,14 +238,11 @@ def _clean_markdown(markdown: str) -> tuple[str, list[str]]:
         heading = _HEADING_LINE.match(line)
         clean, removed = strip_xml_invalid(line)
         if heading:
-            section = _XML_INVALID.sub("", heading.group(1)).strip()
+            section = _MARKDOWN_ESCAPE.sub(r"\1", _XML_INVALID.sub("", heading.group(1))).strip()
         if removed:
             lines[number - 1] = clean
-            where = f"line {number} of the posting" + (f" (under {section!r})" if section else "")
-            messages.append(
-                f"removed {', '.join(removed)} from {where}: Word documents cannot hold "
-                "control characters"
-            )
+            where = f"line {number} of the posting" + (f' under "{section}"' if section else "")
+            messages.append(f"removed {', '.join(removed)} from {where}: {_CANNOT_HOLD}")
     return "\n".join(lines), messages
 
 
@@ -252,8 +251,7 @@ def _clean_meta(meta: DocumentMeta, messages: list[str]) -> DocumentMeta:
         text, removed = strip_xml_invalid(value)
         if removed:
             messages.append(
-                f"removed {', '.join(removed)} from the document {field}: Word documents cannot "
-                "hold control characters"
+                f"removed {', '.join(removed)} from the document {field}: {_CANNOT_HOLD}"
             )
         return text
 
