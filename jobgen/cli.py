@@ -143,9 +143,20 @@ def cli() -> None:
     """
 
 
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 @cli.command()
 @render_options
 @_output_options
+@click.option(
+    "--reference-docx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="A .docx whose styles, page setup, header and footer brand DOCX output "
+    "(its body text is not copied).",
+)
 def render(
     guide: str | None,
     employer: Path | None,
@@ -156,6 +167,7 @@ def render(
     fmt: str | None,
     output: str | None,
     force: bool,
+    reference_docx: Path | None,
 ) -> None:
     """Render one posting from the guide and an employer's options.
 
@@ -167,10 +179,13 @@ def render(
       jobgen render --setting inpatient --education associate
       jobgen render -e examples/riverside-inpatient.yaml -o posting.md
       jobgen render -e employer.yaml --set salary.min=19 --set salary.max=25 -f md
+      jobgen render -e employer.yaml -o posting.docx --reference-docx our-letterhead.docx
     """
+    import warnings
+
     from . import generate
     from .output import write_atomic
-    from .render import check_format, format_for_path
+    from .render import BINARY_FORMATS, check_format, format_for_path
 
     to_stdout = output in (None, "-")
     if fmt is not None:
@@ -179,15 +194,40 @@ def render(
         chosen = format_for_path(output) or "md"
     else:
         chosen = "md"
-    data = generate(
-        guide=guide,
-        employer_file=employer,
-        setting=setting,
-        education=education,
-        assignments=assignments,
-        fmt=chosen,
-        template=template,
-    )
+    if reference_docx is not None and chosen != "docx":
+        raise UsageError(
+            f"applies to Word documents only, and the format is {chosen!r}",
+            source="--reference-docx",
+            hint="add -f docx, or write to a file ending in .docx with -o",
+        )
+    if to_stdout and chosen in BINARY_FORMATS and _stdout_is_terminal():
+        raise UsageError(
+            f"will not write a {chosen.upper()} file (binary data) to the terminal",
+            source="-o" if output == "-" else "stdout",
+            hint=f"write a file with -o posting.{chosen}, or redirect: "
+            f"jobgen render -f {chosen} ... > posting.{chosen}",
+        )
+    from .render.docx import DocxWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DocxWarning)
+        data = generate(
+            guide=guide,
+            employer_file=employer,
+            setting=setting,
+            education=education,
+            assignments=assignments,
+            fmt=chosen,
+            template=template,
+            reference_docx=reference_docx,
+        )
+    for warning in caught:
+        if issubclass(warning.category, DocxWarning):
+            click.echo(f"jobgen: warning: {warning.message}", err=True)
+        else:
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     if to_stdout:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -87,3 +87,29 @@ def test_libreoffice_pdf_holds_every_section(posting_docx: Path, tmp_path: Path)
     for name in RESPONSIBILITIES:
         assert name in flat
     assert "acme.example/jobs/123" in flat
+
+
+def test_libreoffice_renders_every_section_of_a_real_posting(tmp_path: Path) -> None:
+    import io
+
+    import docx
+
+    from jobgen import generate
+
+    root = Path(__file__).resolve().parents[1]
+    data = generate(employer_file=root / "examples" / "riverside-inpatient.yaml", fmt="docx")
+    path = tmp_path / "riverside.docx"
+    path.write_bytes(data)
+    headings = [
+        p.text
+        for p in docx.Document(io.BytesIO(data)).paragraphs
+        if p.style.name.startswith("Heading")
+    ]
+    assert len(headings) >= 10
+    pdf = libreoffice_pdf(path, tmp_path)
+    text = subprocess.run(
+        [require_program("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    flat = " ".join(text.split())
+    missing = [h for h in headings if " ".join(h.split()) not in flat]
+    assert not missing

@@ -2,7 +2,9 @@
 
 Usage:  python tools/regen_examples.py        (then review `git diff examples/`)
 
-The golden-file tests (tests/test_examples.py) fail when these outputs are stale.
+The golden-file tests (tests/test_examples.py) fail when these outputs are stale. The
+picture of a DOCX's first page, examples/posting-docx-page1.png, is made separately by
+tools/docx_page_png.py (it needs LibreOffice and poppler).
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ def outputs() -> dict[Path, bytes]:
     result: dict[Path, bytes] = {}
     for employer in sorted(EXAMPLES.glob("*.yaml")):
         result[employer.with_suffix(".md")] = generate(employer_file=employer, environ={})
+        result[employer.with_suffix(".docx")] = generate(
+            employer_file=employer, environ={}, fmt="docx"
+        )
     return result
 
 

@@ -15,11 +15,12 @@ if TYPE_CHECKING:
 
 FORMATS: dict[str, str] = {
     "md": "Markdown (the template's output)",
+    "docx": "Word document (styles from --reference-docx)",
 }
 """Format name → description; renderers register here as they are available."""
 
-EXTENSIONS: dict[str, str] = {".md": "md", ".markdown": "md"}
-BINARY_FORMATS: frozenset[str] = frozenset()
+EXTENSIONS: dict[str, str] = {".md": "md", ".markdown": "md", ".docx": "docx"}
+BINARY_FORMATS: frozenset[str] = frozenset({"docx"})
 
 
 def format_for_path(path: str) -> str | None:
@@ -42,10 +43,17 @@ def render(
     template: Path | None = None,
     reference_docx: Path | None = None,
 ) -> bytes:
-    """Render ``posting`` in ``fmt`` (see :data:`FORMATS`) to bytes."""
+    """Render ``posting`` in ``fmt`` (see :data:`FORMATS`) to bytes.
+
+    ``reference_docx`` brands DOCX output (styles, page setup, header and footer); DOCX warnings
+    are issued as :class:`jobgen.render.docx.DocxWarning`.
+    """
     fmt = check_format(fmt)
     from .markdown import render_markdown
 
     markdown = render_markdown(posting, template=template)
-    del reference_docx
+    if fmt == "docx":
+        from .docx import meta_for_posting, render_docx
+
+        return render_docx(markdown, meta_for_posting(posting), reference=reference_docx)
     return markdown.encode("utf-8")

@@ -36,7 +36,6 @@ import warnings
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -48,6 +47,8 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
+    from ..compose import Posting
+
 __all__ = [
     "REQUIRED_STYLES",
     "DocumentMeta",
@@ -55,6 +56,7 @@ __all__ = [
     "DocxWarning",
     "build_docx",
     "default_reference_path",
+    "meta_for_posting",
     "normalize_zip",
     "render_docx",
     "strip_xml_invalid",
@@ -179,10 +181,34 @@ def build_docx(markdown: str, meta: DocumentMeta, *, reference: Path | None = No
 
 def default_reference_path() -> Path:
     """jobgen's own reference document (``templates/reference.docx``)."""
-    packaged = Path(str(resources.files("jobgen"))) / "templates" / REFERENCE_NAME
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "templates" / REFERENCE_NAME
+    from .._resources import template_path
+
+    return template_path(REFERENCE_NAME)
+
+
+def meta_for_posting(posting: Posting) -> DocumentMeta:
+    """The document properties of a posting: its title, the employer as author and company,
+    and ``date_posted`` (which already follows ``SOURCE_DATE_EPOCH``) as the creation time."""
+    from ..compose import EMPLOYMENT_LABELS
+
+    options = posting.options
+    employer = "" if posting.is_placeholder else posting.employer_name
+    subject = f"Job posting: {posting.title}" + (f" at {employer}" if employer else "")
+    keywords = (
+        posting.occupation,
+        posting.setting.name,
+        posting.education.name,
+        EMPLOYMENT_LABELS.get(options.employment_type, ""),
+        options.location.display(),
+    )
+    return DocumentMeta(
+        title=posting.title,
+        subject=subject,
+        author=employer,
+        company=employer,
+        keywords=tuple(dict.fromkeys(k for k in keywords if k)),
+        created=datetime.combine(options.date_posted, datetime.min.time(), tzinfo=UTC),
+    )
 
 
 def strip_xml_invalid(text: str) -> tuple[str, list[str]]:
@@ -331,6 +357,8 @@ def _load_reference(path: str, mtime_ns: int, size: int) -> _Reference:
     import docx
 
     try:
+        if not zipfile.is_zipfile(path):
+            raise ValueError("it is not a zip package, which every .docx is")
         document = docx.Document(path)
     except Exception as exc:  # python-docx raises many kinds on a broken or foreign file
         reason = str(exc).strip() or type(exc).__name__
