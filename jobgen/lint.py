@@ -18,11 +18,16 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import _validate as v
 from ._yaml import parse_yaml
+from .employer import today as employer_today
 from .errors import UsageError, ValidationError
+
+if TYPE_CHECKING:
+    from .compose import Posting
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -139,7 +144,11 @@ class LintContext:
 
 @dataclass(frozen=True)
 class LintConfig:
-    """Thresholds and rule selection. ``today`` defaults to the real date when linting."""
+    """Thresholds and rule selection.
+
+    ``today`` (for expiry, and for undated postings' pay laws) defaults to today's UTC date, or
+    the date of ``SOURCE_DATE_EPOCH`` when set, as for ``date_posted``.
+    """
 
     max_grade: float = 12.0
     min_words: int = 300
@@ -211,6 +220,7 @@ _ITEM = re.compile(r"^\s*(?:[-*+•–]|\d{1,3}[.)])\s+(.*)$")
 _BOLD_LINE = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
+_HTML_BLOCK = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 _MARKUP: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"<!--.*?-->"), " "),
     (re.compile(r"<(?:https?://|mailto:)[^>]*>"), " "),
@@ -239,6 +249,7 @@ def _count_words(text: str) -> int:
 
 def _parse(text: str) -> _Doc:
     """Markdown or plain text → typed lines; blank lines, code blocks and front matter dropped."""
+    text = _HTML_BLOCK.sub(lambda m: "\n" * m.group(0).count("\n"), text)  # keeps line numbers
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines: list[_Line] = []
     start = 0
@@ -734,7 +745,7 @@ def _check_pay_transparency(facts: _Facts) -> Iterator[Finding]:
 @_rule(
     "pay-range",
     "warning",
-    "No pay range at all, where no law requires one (off unless --enable pay-range).",
+    "No pay range at all, where no law requires one.",
     enabled=False,
 )
 def _check_pay_range(facts: _Facts) -> Iterator[Finding]:
@@ -904,7 +915,7 @@ def lint_text(
         doc=doc,
         context=context if context is not None else infer_context(text),
         config=config,
-        today=config.today or dt.date.today(),
+        today=config.today or employer_today(),
         gender=_gender_coding(doc),
         readability=_readability(doc, config.max_grade) if "readability" in active else None,
         active=active,
@@ -914,11 +925,74 @@ def lint_text(
     return LintReport(tuple(findings), facts.gender, facts.readability, doc.word_count)
 
 
+def context_from_posting(posting: Posting) -> LintContext:
+    """The facts a composed posting carries (its employer options), for :func:`lint_text`."""
+    o = posting.options
+    return LintContext(
+        title=posting.title,
+        employer_name=None if o.employer.is_placeholder else o.employer.name,
+        locality=o.location.city or None,
+        region=o.location.region or None,
+        country=o.location.country or None,
+        workplace=o.workplace,
+        salary_min=o.salary.min,
+        salary_max=o.salary.max,
+        date_posted=o.date_posted,
+        valid_through=o.valid_through,
+    )
+
+
 def lint_posting(
-    text: str, *, context: LintContext | None = None, config: LintConfig | None = None
+    posting: Posting,
+    *,
+    markdown: str | None = None,
+    template: Path | None = None,
+    config: LintConfig | None = None,
 ) -> dict[str, Any]:
-    """:func:`lint_text` as a JSON-ready dict, for batch manifests."""
-    return lint_text(text, context=context, config=config).to_dict()
+    """Lint a composed posting; a JSON-ready dict (:meth:`LintReport.to_dict`) for manifests.
+
+    ``markdown`` is the posting already rendered; without it the posting is rendered here (with
+    ``template`` when given).
+    """
+    if markdown is None:
+        from .render import render
+
+        markdown = render(posting, "md", template=template).decode("utf-8")
+    report = lint_text(markdown, context=context_from_posting(posting), config=config)
+    return report.to_dict()
+
+
+def lint_rendered(
+    *,
+    guide: str | Path | None = None,
+    employer_file: str | Path | None = None,
+    values: Mapping[str, Any] | None = None,
+    setting: str | None = None,
+    education: str | None = None,
+    assignments: tuple[str, ...] = (),
+    environ: Mapping[str, str] | None = None,
+    template: Path | None = None,
+    config: LintConfig | None = None,
+) -> LintReport:
+    """Compose and render the Markdown posting as ``jobgen render`` would, then lint it."""
+    from .compose import compose
+    from .employer import load_options
+    from .guide import load_guide
+    from .render import render
+
+    g = load_guide(guide)
+    options = load_options(
+        g,
+        employer_file=employer_file,
+        values=values,
+        environ=environ,
+        assignments=assignments,
+        setting=setting,
+        education=education,
+    )
+    posting = compose(g, options)
+    markdown = render(posting, "md", template=template).decode("utf-8")
+    return lint_text(markdown, context=context_from_posting(posting), config=config)
 
 
 def format_report(report: LintReport, source: str = "-") -> str:

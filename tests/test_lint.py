@@ -10,7 +10,9 @@ from importlib import resources
 
 import pytest
 
+import jobgen
 from jobgen import lint
+from jobgen.compose import Posting
 from jobgen.errors import UsageError
 from jobgen.lint import LintConfig, LintContext, gender_verdict, infer_context, lint_text
 
@@ -459,9 +461,8 @@ def test_disable_and_enable() -> None:
 
 
 def test_report_dict_shape_and_order() -> None:
-    report = lint_text(MASCULINE_TEXT + "\nDenver, CO\n", config=CONFIG)
-    data = lint.lint_posting(MASCULINE_TEXT + "\nDenver, CO\n", config=CONFIG)
-    assert data == report.to_dict()
+    text = MASCULINE_TEXT + "\nDenver, CO\n"
+    data = lint_text(text, config=CONFIG).to_dict()
     assert list(data) == ["findings", "gender_coding", "readability", "word_count"]
     assert list(data["gender_coding"]) == ["verdict", "masculine", "feminine"]
     assert list(data["readability"]) == ["flesch_kincaid_grade", "flesch_reading_ease", "max_grade"]
@@ -470,7 +471,74 @@ def test_report_dict_shape_and_order() -> None:
     lines = [f["line"] or 0 for f in data["findings"]]
     assert lines == sorted(lines)
     assert json.loads(json.dumps(data)) == data
-    assert data == lint.lint_posting(MASCULINE_TEXT + "\nDenver, CO\n", config=CONFIG)
+    assert data == lint_text(text, config=CONFIG).to_dict()  # deterministic
+
+
+# --------------------------------------------------------------------------- composed postings
+
+RIVERSIDE = {
+    "setting": "inpatient",
+    "education": "associate",
+    "employer": {"name": "Riverside Behavioral Health"},
+    "location": {"city": "Denver", "region": "CO", "country": "US"},
+    "date_posted": "2026-11-28",
+}
+
+
+def compose(**changes: object) -> Posting:
+    guide = jobgen.load_guide()
+    values = {**RIVERSIDE, **changes}
+    return jobgen.compose(guide, jobgen.load_options(guide, values=values, environ={}))
+
+
+def test_context_from_posting() -> None:
+    ctx = lint.context_from_posting(compose(salary={"min": 21.5, "max": 28, "period": "hour"}))
+    assert (ctx.title, ctx.employer_name) == (
+        "Mental Health Technician",
+        "Riverside Behavioral Health",
+    )
+    assert (ctx.locality, ctx.region, ctx.country, ctx.workplace) == (
+        "Denver",
+        "CO",
+        "US",
+        "onsite",
+    )
+    assert (ctx.salary_min, ctx.salary_max) == (Decimal("21.5"), Decimal("28"))
+    assert ctx.date_posted == dt.date(2026, 11, 28) and not ctx.inferred
+
+
+def test_lint_posting_for_batch_manifests() -> None:
+    unpaid = lint.lint_posting(compose(), config=CONFIG)
+    assert [f["rule"] for f in unpaid["findings"] if f["severity"] == "error"] == [
+        "pay-transparency"
+    ]
+    assert json.loads(json.dumps(unpaid)) == unpaid
+    paid = compose(salary={"min": 21.5, "max": 28, "period": "hour"})
+    data = lint.lint_posting(paid, config=CONFIG)
+    assert not [f for f in data["findings"] if f["severity"] == "error"]
+    markdown = jobgen.render(paid, "md").decode()
+    assert lint.lint_posting(paid, markdown=markdown, config=CONFIG) == data
+
+
+def test_placeholder_employer_counts_as_missing() -> None:
+    guide = jobgen.load_guide()
+    values = {"setting": "inpatient", "education": "associate", "date_posted": "2026-11-28"}
+    posting = jobgen.compose(guide, jobgen.load_options(guide, values=values, environ={}))
+    report = lint_text(
+        jobgen.render(posting, "md").decode(), context=lint.context_from_posting(posting),
+        config=CONFIG,
+    )  # fmt: skip
+    messages = [f.message for f in report.findings if f.rule == "completeness-required"]
+    assert any("employer.name" in m for m in messages)
+    assert any("jobLocation" in m for m in messages)
+
+
+def test_today_defaults_to_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx = context(valid_through=dt.date(2026, 11, 27))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795824000")  # 2026-11-28
+    assert "expired" in rules_of(lint_text(posting(), context=ctx))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")  # 2026-11-26
+    assert "expired" not in rules_of(lint_text(posting(), context=ctx))
 
 
 def test_format_report() -> None:
