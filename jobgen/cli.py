@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -393,3 +394,116 @@ def main() -> None:
             err=True,
         )
         sys.exit(1)
+
+
+@cli.command()
+@render_options
+def preview(
+    guide: str | None,
+    employer: Path | None,
+    setting: str | None,
+    education: str | None,
+    assignments: tuple[str, ...],
+    template: Path | None,
+) -> None:
+    """Show the posting styled for reading in the terminal.
+
+    Headings, bold lead-ins and bullets are styled on a terminal, with a pager for long
+    postings; piped output, or NO_COLOR set, gives plain text with no escape codes.
+
+    \b
+    Example:
+      jobgen preview -e examples/riverside-inpatient.yaml
+    """
+    from . import generate
+    from .render.terminal import render_terminal
+
+    markdown = generate(
+        guide=guide,
+        employer_file=employer,
+        setting=setting,
+        education=education,
+        assignments=assignments,
+        template=template,
+    ).decode("utf-8")
+    tty = sys.stdout.isatty()
+    color = tty and not os.environ.get("NO_COLOR")
+    width = shutil.get_terminal_size().columns if tty else 80
+    text = render_terminal(markdown, color=color, width=width)
+    if tty and text.count("\n") > shutil.get_terminal_size().lines:
+        click.echo_via_pager(text, color=color)
+    else:
+        click.echo(text, nl=False, color=color)
+
+
+@cli.command()
+@click.option("--guide", metavar="NAME|PATH", help="Built-in guide name or a guide .yaml file.")
+@click.option(
+    "-o",
+    "--output",
+    default="employer.yaml",
+    show_default=True,
+    metavar="PATH",
+    help="Where to write the employer file; '-' prints it.",
+)
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@click.option(
+    "--no-input", is_flag=True, help="Do not ask questions; write the commented starter file."
+)
+def init(guide: str | None, output: str, force: bool, no_input: bool) -> None:
+    """Create an employer file to fill in.
+
+    On a terminal, asks for the employer's name, setting, education level, location, pay,
+    schedule and how to apply, checking each answer as you type it. Without a terminal, or
+    with --no-input, writes a commented starter file that explains every field. Either file
+    renders as it is: jobgen render -e employer.yaml
+    """
+    from .employer import parse_field
+    from .errors import ValidationError
+    from .guide import load_guide
+    from .output import write_atomic
+    from .starter import QUESTIONS, question_choices, starter_yaml
+
+    g = load_guide(guide)
+    if output != "-" and Path(output).exists() and not force:
+        raise click.ClickException(
+            f"{output}: already exists; jobgen does not overwrite files\n"
+            "  hint: add --force to replace it, or choose another path with -o"
+        )
+    answers: dict[str, str] = {}
+    if not no_input and sys.stdin.isatty():
+        click.echo(f"Creating an employer file for a {g.occupation} posting.", err=True)
+        click.echo("Press Enter to accept the [default]; leave optional answers blank.\n", err=True)
+        for key, label in QUESTIONS:
+            if key == "salary.period" and not (
+                answers.get("salary.min") or answers.get("salary.max")
+            ):
+                continue
+            choices = question_choices(g, key)
+            if choices:
+                click.echo(f"{label}: " + ", ".join(choices), err=True)
+            default = choices[0] if key in ("setting", "education") else ""
+            if key == "salary.period":
+                default = "hour"
+            if key == "employment_type":
+                default = "full-time"
+
+            def check(text: str, key: str = key) -> str:
+                try:
+                    value = parse_field(g, key, text)
+                except ValidationError as exc:
+                    raise click.BadParameter(exc.message) from None
+                low = answers.get("salary.min")
+                if key == "salary.max" and value and low and float(value) < float(low):
+                    raise click.BadParameter(f"the highest pay is below the lowest ({low})")
+                return value
+
+            answers[key] = click.prompt(
+                label, default=default, value_proc=check, show_default=bool(default), err=True
+            )
+    text = starter_yaml(g, answers)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    path = write_atomic(output, text.encode("utf-8"), force=force)
+    click.echo(f"wrote {path}; render it with: jobgen render -e {path}", err=True)
