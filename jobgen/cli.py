@@ -185,7 +185,7 @@ def render(
     if fmt is not None:
         chosen = check_format(fmt)
     elif not to_stdout and output is not None:
-        chosen = format_for_path(output) or "md"
+        chosen = format_for_path(output)
     else:
         chosen = "md"
     data = generate(
