@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -157,6 +158,13 @@ def _stdout_is_terminal() -> bool:
     help="A .docx whose styles, page setup, header and footer brand DOCX output "
     "(its body text is not copied).",
 )
+@click.option(
+    "--lint",
+    "run_lint",
+    is_flag=True,
+    help="Also check the posting (see `jobgen lint`) and print the findings to stderr; "
+    "never changes the exit status.",
+)
 def render(
     guide: str | None,
     employer: Path | None,
@@ -168,6 +176,7 @@ def render(
     output: str | None,
     force: bool,
     reference_docx: Path | None,
+    run_lint: bool,
 ) -> None:
     """Render one posting from the guide and an employer's options.
 
@@ -191,7 +200,7 @@ def render(
     if fmt is not None:
         chosen = check_format(fmt)
     elif not to_stdout and output is not None:
-        chosen = format_for_path(output) or "md"
+        chosen = format_for_path(output)
     else:
         chosen = "md"
     if reference_docx is not None and chosen != "docx":
@@ -235,6 +244,153 @@ def render(
         assert output is not None
         path = write_atomic(output, data, force=force)
         click.echo(f"wrote {path} ({chosen}, {len(data):,} bytes)", err=True)
+    if run_lint:
+        from .lint import format_report, lint_rendered
+
+        report = lint_rendered(
+            guide=guide,
+            employer_file=employer,
+            setting=setting,
+            education=education,
+            assignments=assignments,
+            template=template,
+        )
+        # line numbers are the Markdown's: name the file only when it is that Markdown
+        source = output if output not in (None, "-") and chosen == "md" else "<posting>"
+        click.echo(format_report(report, str(source)), err=True, nl=False)
+
+
+_ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _lint_rules_table() -> str:
+    from .lint import RULES
+
+    lines = []
+    for rule in RULES.values():
+        default = "" if rule.default_enabled else "  (off unless --enable)"
+        lines.append(f"{rule.id:<24}{rule.severity:<9}{rule.summary}{default}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument(
+    "file", required=False, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
+)
+@render_options
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any error-level finding exists.")
+@click.option("--disable", multiple=True, metavar="RULE", help="Turn a rule off (repeatable).")
+@click.option("--enable", multiple=True, metavar="RULE", help="Turn a rule on (repeatable).")
+@click.option(
+    "--max-grade",
+    type=float,
+    default=12.0,
+    show_default=True,
+    help="Highest Flesch–Kincaid grade before the readability warning.",
+)
+@click.option(
+    "--region",
+    metavar="STATE",
+    help="FILE only: the posting's US state (name or postal code), instead of the detected one.",
+)
+@click.option(
+    "--date",
+    "date_posted",
+    type=_ISO_DATE,
+    metavar="YYYY-MM-DD",
+    help="FILE only: the posting's date, which decides the pay-transparency laws in force.",
+)
+@click.option(
+    "--today",
+    type=_ISO_DATE,
+    metavar="YYYY-MM-DD",
+    help="Judge expiry (and undated postings) as of this date instead of today.",
+)
+@click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+def lint(
+    file: Path | None,
+    guide: str | None,
+    employer: Path | None,
+    setting: str | None,
+    education: str | None,
+    assignments: tuple[str, ...],
+    template: Path | None,
+    as_json: bool,
+    strict: bool,
+    disable: tuple[str, ...],
+    enable: tuple[str, ...],
+    max_grade: float,
+    region: str | None,
+    date_posted: Any,
+    today: Any,
+    list_rules: bool,
+) -> None:
+    """Check a posting for gender-coded wording, pay transparency, readability, completeness.
+
+    Give a FILE (Markdown or plain text; '-' reads stdin), or the render options to check what
+    `jobgen render` would produce. For a FILE, facts come from the text: the title, a
+    "Location: ..." or "City, ST" line, a pay range, "Posted:" and "Applications close" dates;
+    --region and --date override them.
+
+    \b
+    Examples:
+      jobgen lint posting.md --strict
+      jobgen lint -e examples/riverside-inpatient.yaml --json
+      jobgen lint posting.md --region CO --date 2026-01-15 --disable readability
+    """
+    from dataclasses import replace
+
+    from ._yaml import decode_text, read_text
+    from .lint import LintConfig, format_report, infer_context, lint_rendered, lint_text
+
+    if list_rules:
+        click.echo(_lint_rules_table())
+        return
+    config = LintConfig(
+        max_grade=max_grade,
+        today=today.date() if today else None,
+        disable=frozenset(disable),
+        enable=frozenset(enable),
+    )
+    rendering = any((guide, employer, setting, education, assignments, template))
+    if file is not None:
+        if rendering:
+            raise UsageError("give a FILE or render options (--employer, --setting, ...), not both")
+        if str(file) == "-":
+            source = "<stdin>"
+            text = decode_text(sys.stdin.buffer.read(), source, what="posting")
+        else:
+            source = str(file)
+            text = read_text(file, what="posting")
+        context = infer_context(text)
+        if region is not None:
+            context = replace(context, region=region, region_line=None)
+        if date_posted is not None:
+            context = replace(context, date_posted=date_posted.date())
+        report = lint_text(text, context=context, config=config)
+    else:
+        if region is not None or date_posted is not None:
+            raise UsageError(
+                "--region and --date are for a FILE; when rendering, use "
+                "--set location.region=... and --set date_posted=..."
+            )
+        source = "<posting>"
+        report = lint_rendered(
+            guide=guide,
+            employer_file=employer,
+            setting=setting,
+            education=education,
+            assignments=assignments,
+            template=template,
+            config=config,
+        )
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_report(report, source), nl=False)
+    if strict and report.has_errors:
+        sys.exit(1)
 
 
 @cli.command()
@@ -278,3 +434,116 @@ def main() -> None:
             err=True,
         )
         sys.exit(1)
+
+
+@cli.command()
+@render_options
+def preview(
+    guide: str | None,
+    employer: Path | None,
+    setting: str | None,
+    education: str | None,
+    assignments: tuple[str, ...],
+    template: Path | None,
+) -> None:
+    """Show the posting styled for reading in the terminal.
+
+    Headings, bold lead-ins and bullets are styled on a terminal, with a pager for long
+    postings; piped output, or NO_COLOR set, gives plain text with no escape codes.
+
+    \b
+    Example:
+      jobgen preview -e examples/riverside-inpatient.yaml
+    """
+    from . import generate
+    from .render.terminal import render_terminal
+
+    markdown = generate(
+        guide=guide,
+        employer_file=employer,
+        setting=setting,
+        education=education,
+        assignments=assignments,
+        template=template,
+    ).decode("utf-8")
+    tty = sys.stdout.isatty()
+    color = tty and not os.environ.get("NO_COLOR")
+    width = shutil.get_terminal_size().columns if tty else 80
+    text = render_terminal(markdown, color=color, width=width)
+    if tty and text.count("\n") > shutil.get_terminal_size().lines:
+        click.echo_via_pager(text, color=color)
+    else:
+        click.echo(text, nl=False, color=color)
+
+
+@cli.command()
+@click.option("--guide", metavar="NAME|PATH", help="Built-in guide name or a guide .yaml file.")
+@click.option(
+    "-o",
+    "--output",
+    default="employer.yaml",
+    show_default=True,
+    metavar="PATH",
+    help="Where to write the employer file; '-' prints it.",
+)
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@click.option(
+    "--no-input", is_flag=True, help="Do not ask questions; write the commented starter file."
+)
+def init(guide: str | None, output: str, force: bool, no_input: bool) -> None:
+    """Create an employer file to fill in.
+
+    On a terminal, asks for the employer's name, setting, education level, location, pay,
+    schedule and how to apply, checking each answer as you type it. Without a terminal, or
+    with --no-input, writes a commented starter file that explains every field. Either file
+    renders as it is: jobgen render -e employer.yaml
+    """
+    from .employer import parse_field
+    from .errors import ValidationError
+    from .guide import load_guide
+    from .output import write_atomic
+    from .starter import QUESTIONS, question_choices, starter_yaml
+
+    g = load_guide(guide)
+    if output != "-" and Path(output).exists() and not force:
+        raise click.ClickException(
+            f"{output}: already exists; jobgen does not overwrite files\n"
+            "  hint: add --force to replace it, or choose another path with -o"
+        )
+    answers: dict[str, str] = {}
+    if not no_input and sys.stdin.isatty():
+        click.echo(f"Creating an employer file for a {g.occupation} posting.", err=True)
+        click.echo("Press Enter to accept the [default]; leave optional answers blank.\n", err=True)
+        for key, label in QUESTIONS:
+            if key == "salary.period" and not (
+                answers.get("salary.min") or answers.get("salary.max")
+            ):
+                continue
+            choices = question_choices(g, key)
+            if choices:
+                click.echo(f"{label}: " + ", ".join(choices), err=True)
+            default = choices[0] if key in ("setting", "education") else ""
+            if key == "salary.period":
+                default = "hour"
+            if key == "employment_type":
+                default = "full-time"
+
+            def check(text: str, key: str = key) -> str:
+                try:
+                    value = parse_field(g, key, text)
+                except ValidationError as exc:
+                    raise click.BadParameter(exc.message) from None
+                low = answers.get("salary.min")
+                if key == "salary.max" and value and low and float(value) < float(low):
+                    raise click.BadParameter(f"the highest pay is below the lowest ({low})")
+                return value
+
+            answers[key] = click.prompt(
+                label, default=default, value_proc=check, show_default=bool(default), err=True
+            )
+    text = starter_yaml(g, answers)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    path = write_atomic(output, text.encode("utf-8"), force=force)
+    click.echo(f"wrote {path}; render it with: jobgen render -e {path}", err=True)
