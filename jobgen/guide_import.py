@@ -76,6 +76,7 @@ def _strip_symbols(text: str) -> str:
     while i < len(text) and (
         unicodedata.category(text[i]) in ("So", "Sk", "Sm", "Cf", "Mn", "Co", "Cs", "Zs")
         or text[i] in "*#>•·-–—_ \t"
+        or text[i + 1 : i + 2] == "\ufe0f"  # a letter-like symbol drawn as emoji, such as ℹ️
     ):
         i += 1
     return text[i:]
