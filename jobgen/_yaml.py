@@ -35,7 +35,7 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise yaml.constructor.ConstructorError(
                     None, None, f"more than {MAX_ALIASES} alias references (*name)", mark
                 )
@@ -54,7 +54,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
-                f"duplicate key {key!r} (first on line {result.lines[key]}); each key may appear once",
+                f"duplicate key {key!r} (first on line {result.lines[key]}); "
+                "each key may appear once",
                 key_node.start_mark,
             )
         result[key] = loader.construct_object(value_node, deep=True)
@@ -65,10 +66,30 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def parse_yaml(text: str, source: str) -> Any:
-    """Parse YAML text; syntax errors become :class:`ValidationError` naming source and line."""
+class _LiteralLoader(_Loader):
+    """Reads every plain scalar as the text written, except null.
+
+    YAML 1.1 guesses types: ``NO`` becomes false, ``012345`` the octal number 5349, ``2024-05-01``
+    a date. Employer data is text typed by people, so jobgen reads it literally and converts each
+    field itself, with errors that name the field.
+    """
+
+
+_KEEP = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"}
+_LiteralLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag in _KEEP]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+
+
+def parse_yaml(text: str, source: str, *, literal: bool = False) -> Any:
+    """Parse YAML text; syntax errors become :class:`ValidationError` naming source and line.
+
+    With ``literal``, plain scalars stay text (see :class:`_LiteralLoader`).
+    """
+    loader = _LiteralLoader if literal else _Loader
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -93,9 +114,13 @@ def read_text(path: Path, *, what: str = "file") -> str:
     except FileNotFoundError:
         raise ValidationError(f"no such {what}", source=str(path)) from None
     except PermissionError:
-        raise ValidationError(f"cannot read this {what}: permission denied", source=str(path)) from None
+        raise ValidationError(
+            f"cannot read this {what}: permission denied", source=str(path)
+        ) from None
     except OSError as exc:
-        raise ValidationError(f"cannot read this {what}: {exc.strerror}", source=str(path)) from None
+        raise ValidationError(
+            f"cannot read this {what}: {exc.strerror}", source=str(path)
+        ) from None
     return decode_text(data, str(path), what=what)
 
 
@@ -110,11 +135,12 @@ def decode_text(data: bytes, source: str, *, what: str = "file") -> str:
         raise ValidationError(
             f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line})",
             source=source,
-            hint="save the file as UTF-8 (in Excel: 'CSV UTF-8'; in an editor: 'Save with encoding')",
+            hint="save the file as UTF-8 "
+            "(in Excel: 'CSV UTF-8'; in an editor: 'Save with encoding')",
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_yaml_file(path: Path, *, what: str = "file") -> Any:
+def load_yaml_file(path: Path, *, what: str = "file", literal: bool = False) -> Any:
     """Read and parse one YAML file."""
-    return parse_yaml(read_text(path, what=what), str(path))
+    return parse_yaml(read_text(path, what=what), str(path), literal=literal)

@@ -76,7 +76,7 @@ class EducationTailoring:
     summary: str = ""
     required: tuple[str, ...] = ()
     preferred: tuple[str, ...] = ()
-    skill: str = ""
+    skills: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -214,9 +214,17 @@ def resolve_choice(
 # --------------------------------------------------------------------------- loading
 
 _TOP_KEYS = (
-    "format", "slug", "occupation", "title", "introduction", "sections",
-    "notes", "conclusion", "faq", "tailoring",
-)  # fmt: skip
+    "format",
+    "slug",
+    "occupation",
+    "title",
+    "introduction",
+    "sections",
+    "notes",
+    "conclusion",
+    "faq",
+    "tailoring",
+)
 
 
 def _str(value: Any, where: str, name: str, *, required: bool = True) -> str:
@@ -283,10 +291,19 @@ def _tailoring(raw: Any, src: str, guide_settings: set[str], guide_edu: set[str]
     m = _mapping(raw, src, "tailoring")
     v.check_keys(
         m,
-        ("summary", "responsibilities", "skills", "growth", "certification", "note",
-         "settings", "education"),
-        source=src, prefix="tailoring.",
-    )  # fmt: skip
+        (
+            "summary",
+            "responsibilities",
+            "skills",
+            "growth",
+            "certification",
+            "note",
+            "settings",
+            "education",
+        ),
+        source=src,
+        prefix="tailoring.",
+    )
 
     def texts(key: str) -> dict[str, str]:
         sub = _mapping(m.get(key), v.where(src, m, key), f"tailoring.{key}")
@@ -298,7 +315,8 @@ def _tailoring(raw: Any, src: str, guide_settings: set[str], guide_edu: set[str]
         if slug not in guide_settings:
             raise GuideError(
                 f"tailoring.settings.{slug}: no such setting in the guide."
-                f"{v.did_you_mean(slug, guide_settings)} Settings: {', '.join(sorted(guide_settings))}",
+                f"{v.did_you_mean(slug, guide_settings)} "
+                f"Settings: {', '.join(sorted(guide_settings))}",
                 source=at,
             )
         sm = _mapping(st, at, f"tailoring.settings.{slug}")
@@ -324,7 +342,7 @@ def _tailoring(raw: Any, src: str, guide_settings: set[str], guide_edu: set[str]
                 source=at,
             )
         em = _mapping(et, at, f"tailoring.education.{slug}")
-        fields = ("aliases", "label", "credential", "summary", "required", "preferred", "skill")
+        fields = ("aliases", "label", "credential", "summary", "required", "preferred", "skills")
         v.check_keys(em, fields, source=src, prefix=f"tailoring.education.{slug}.")
         education[slug] = EducationTailoring(
             aliases=tuple(_norm(a) for a in _strs(em.get("aliases"), at, "aliases")),
@@ -333,7 +351,10 @@ def _tailoring(raw: Any, src: str, guide_settings: set[str], guide_edu: set[str]
             summary=_str(em.get("summary"), at, "summary", required=False),
             required=_strs(em.get("required"), at, "required"),
             preferred=_strs(em.get("preferred"), at, "preferred"),
-            skill=_str(em.get("skill"), at, "skill", required=False),
+            skills={
+                k: _str(x, at, f"skills.{k}")
+                for k, x in _mapping(em.get("skills"), at, "skills").items()
+            },
         )
     return Tailoring(
         summary=_str(m.get("summary"), src, "tailoring.summary", required=False),
@@ -361,7 +382,9 @@ def guide_from_data(data: Any, source: str) -> Guide:
                 f"format must be {FORMAT!r} (found {fmt!r})", source=v.where(source, data, "format")
             )
         intro = _mapping(data.get("introduction"), source, "introduction")
-        sections = tuple(_section(s, source, i) for i, s in enumerate(data.get("sections") or [], 1))
+        sections = tuple(
+            _section(s, source, i) for i, s in enumerate(data.get("sections") or [], 1)
+        )
         for kind in ("responsibilities", "settings", "education"):
             found = [s for s in sections if s.kind == kind]
             if not found or not found[0].items:
@@ -434,7 +457,8 @@ def load_guide(name_or_path: str | Path | None = None) -> Guide:
     if slug is None:
         raise UsageError(
             f"no built-in guide or guide file named {name!r}.{v.did_you_mean(name, BUILTIN_GUIDES)}"
-            f" Built-in guides: {', '.join(BUILTIN_GUIDES)}; or give the path of a guide .yaml file",
+            f" Built-in guides: {', '.join(BUILTIN_GUIDES)};"
+            " or give the path of a guide .yaml file",
             source="--guide",
         )
     path = _builtin_path(slug)

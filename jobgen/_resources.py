@@ -1,0 +1,23 @@
+"""Find packaged data: the installed wheel carries ``templates/`` inside the package
+(``jobgen/templates``); a source checkout has it at the top level."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+
+@functools.cache
+def templates_dir() -> Path:
+    packaged = Path(str(resources.files("jobgen"))) / "templates"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent / "templates"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError("jobgen's templates folder is missing from this installation")
+
+
+def template_path(name: str) -> Path:
+    return templates_dir() / name

@@ -1,0 +1,354 @@
+"""The command line: parse, call the library, report. Nothing else lives here.
+
+Errors are translated in one place (:class:`_Group`): ``jobgen.errors.UsageError`` exits 2 with
+the usage line, every other ``JobgenError`` exits 1 with its message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import JobgenError, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _translate(ctx: click.Context, call: Callable[[], Any]) -> Any:
+    """Run a command body, turning library errors into Click's exit codes (1 and 2)."""
+    try:
+        return call()
+    except UsageError as exc:
+        raise click.UsageError(exc.format(), ctx=ctx) from None
+    except JobgenError as exc:
+        raise click.ClickException(exc.format()) from None
+    except KeyboardInterrupt:
+        click.echo("jobgen: interrupted; no partial file was left behind", err=True)
+        ctx.exit(130)
+    except BrokenPipeError:
+        # the reader of our stdout went away (`jobgen render | head`): not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        ctx.exit(0)
+
+
+class _Command(click.Command):
+    """A command whose library errors become exit codes: the one place that happens."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return _translate(ctx, lambda: super(_Command, self).invoke(ctx))
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return _translate(ctx, lambda: super(_Group, self).invoke(ctx))
+
+
+_Group.group_class = _Group
+
+
+def _output_options(f: F) -> F:
+    f = click.option("--force", is_flag=True, help="Replace the output file if it exists.")(f)
+    f = click.option(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="Write to this file (atomically) instead of stdout; '-' is stdout. "
+        "The format follows the extension when -f is not given.",
+    )(f)
+    f = click.option(
+        "-f",
+        "--format",
+        "fmt",
+        metavar="FORMAT",
+        help="Output format: " + ", ".join(_formats()) + " (default: from -o, else md).",
+    )(f)
+    return f
+
+
+def _formats() -> list[str]:
+    from .render import FORMATS
+
+    return list(FORMATS)
+
+
+def render_options(f: F) -> F:
+    """The options that choose what to render; shared by render, lint and preview."""
+    decorators = [
+        click.option(
+            "--guide",
+            metavar="NAME|PATH",
+            help="Built-in guide name or a guide .yaml file (default: mental-health-technician).",
+        ),
+        click.option(
+            "-e",
+            "--employer",
+            type=click.Path(dir_okay=True, path_type=Path),
+            metavar="FILE",
+            help="Employer options file (YAML or JSON).",
+        ),
+        click.option(
+            "-s",
+            "--setting",
+            metavar="SETTING",
+            help="Work setting: a slug, alias or unique prefix (see `jobgen options`).",
+        ),
+        click.option(
+            "-E",
+            "--education",
+            metavar="LEVEL",
+            help="Required education level: a slug, alias or unique prefix.",
+        ),
+        click.option(
+            "--set",
+            "assignments",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="Set one employer field, e.g. --set salary.min=18 (repeatable; "
+            "list fields take entries separated by ';').",
+        ),
+        click.option(
+            "--template",
+            type=click.Path(dir_okay=False, path_type=Path),
+            metavar="FILE",
+            help="Your own Jinja2 Markdown template (runs sandboxed).",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        f = decorator(f)
+    return f
+
+
+@click.group(name="jobgen", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="jobgen")
+def cli() -> None:
+    """Turn a career guide into tailored, publishable job postings.
+
+    \b
+    Quick start:
+      jobgen options                                  settings, education levels, fields
+      jobgen render --setting inpatient --education associate
+      jobgen render -e employer.yaml -o posting.md    write a file (never overwrites)
+
+    Exit status: 0 ok, 1 the work failed (bad data, unwritable file), 2 bad usage.
+    """
+
+
+@cli.command()
+@render_options
+@_output_options
+def render(
+    guide: str | None,
+    employer: Path | None,
+    setting: str | None,
+    education: str | None,
+    assignments: tuple[str, ...],
+    template: Path | None,
+    fmt: str | None,
+    output: str | None,
+    force: bool,
+) -> None:
+    """Render one posting from the guide and an employer's options.
+
+    Options come from, weakest first: the --employer file, JOBGEN_* environment variables
+    (JOBGEN_SALARY_MIN for salary.min), --set KEY=VALUE, then --setting/--education.
+
+    \b
+    Examples:
+      jobgen render --setting inpatient --education associate
+      jobgen render -e examples/riverside-inpatient.yaml -o posting.md
+      jobgen render -e employer.yaml --set salary.min=19 --set salary.max=25 -f md
+    """
+    from . import generate
+    from .output import write_atomic
+    from .render import check_format, format_for_path
+
+    to_stdout = output in (None, "-")
+    if fmt is not None:
+        chosen = check_format(fmt)
+    elif not to_stdout and output is not None:
+        chosen = format_for_path(output) or "md"
+    else:
+        chosen = "md"
+    data = generate(
+        guide=guide,
+        employer_file=employer,
+        setting=setting,
+        education=education,
+        assignments=assignments,
+        fmt=chosen,
+        template=template,
+    )
+    if to_stdout:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        assert output is not None
+        path = write_atomic(output, data, force=force)
+        click.echo(f"wrote {path} ({chosen}, {len(data):,} bytes)", err=True)
+
+
+@cli.command()
+@click.option("--guide", metavar="NAME|PATH", help="Built-in guide name or a guide .yaml file.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def options(guide: str | None, as_json: bool) -> None:
+    """List the guide's settings and education levels, the formats and the employer fields."""
+    from .options import describe
+
+    info = describe(guide)
+    if as_json:
+        click.echo(json.dumps(info, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"Guide: {info['guide']['occupation']} ({info['guide']['slug']})\n")
+    for key, title, flag in (
+        ("settings", "Settings", "--setting"),
+        ("education", "Education levels", "--education"),
+    ):
+        click.echo(f"{title} ({flag}; a slug, an alias or a unique prefix):")
+        for c in info[key]:
+            also = f"  also: {', '.join(c['aliases'])}" if c["aliases"] else ""
+            click.echo(f"  {c['slug']:<44} {c['name']}{also}")
+        click.echo()
+    click.echo("Formats (-f): " + ", ".join(f["name"] for f in info["formats"]) + "\n")
+    click.echo("Employer fields (file keys, --set KEY=VALUE, or the JOBGEN_* variable):")
+    for f in info["fields"]:
+        allowed = f"  [{'|'.join(f['choices'])}]" if f["choices"] else ""
+        click.echo(f"  {f['key']:<24} {f['help']}{allowed}")
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        cli(prog_name="jobgen")
+    except Exception as exc:  # a bug: say so plainly instead of dumping a traceback
+        if os.environ.get("JOBGEN_DEBUG"):
+            raise
+        click.echo(
+            f"jobgen: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in jobgen; run again with JOBGEN_DEBUG=1 for details and report it.",
+            err=True,
+        )
+        sys.exit(1)
+
+
+@cli.command()
+@render_options
+def preview(
+    guide: str | None,
+    employer: Path | None,
+    setting: str | None,
+    education: str | None,
+    assignments: tuple[str, ...],
+    template: Path | None,
+) -> None:
+    """Show the posting styled for reading in the terminal.
+
+    Headings, bold lead-ins and bullets are styled on a terminal, with a pager for long
+    postings; piped output, or NO_COLOR set, gives plain text with no escape codes.
+
+    \b
+    Example:
+      jobgen preview -e examples/riverside-inpatient.yaml
+    """
+    from . import generate
+    from .render.terminal import render_terminal
+
+    markdown = generate(
+        guide=guide,
+        employer_file=employer,
+        setting=setting,
+        education=education,
+        assignments=assignments,
+        template=template,
+    ).decode("utf-8")
+    tty = sys.stdout.isatty()
+    color = tty and not os.environ.get("NO_COLOR")
+    width = shutil.get_terminal_size().columns if tty else 80
+    text = render_terminal(markdown, color=color, width=width)
+    if tty and text.count("\n") > shutil.get_terminal_size().lines:
+        click.echo_via_pager(text, color=color)
+    else:
+        click.echo(text, nl=False, color=color)
+
+
+@cli.command()
+@click.option("--guide", metavar="NAME|PATH", help="Built-in guide name or a guide .yaml file.")
+@click.option(
+    "-o",
+    "--output",
+    default="employer.yaml",
+    show_default=True,
+    metavar="PATH",
+    help="Where to write the employer file; '-' prints it.",
+)
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@click.option(
+    "--no-input", is_flag=True, help="Do not ask questions; write the commented starter file."
+)
+def init(guide: str | None, output: str, force: bool, no_input: bool) -> None:
+    """Create an employer file to fill in.
+
+    On a terminal, asks for the employer's name, setting, education level, location, pay,
+    schedule and how to apply, checking each answer as you type it. Without a terminal, or
+    with --no-input, writes a commented starter file that explains every field. Either file
+    renders as it is: jobgen render -e employer.yaml
+    """
+    from .employer import parse_field
+    from .errors import ValidationError
+    from .guide import load_guide
+    from .output import write_atomic
+    from .starter import QUESTIONS, question_choices, starter_yaml
+
+    g = load_guide(guide)
+    if output != "-" and Path(output).exists() and not force:
+        raise click.ClickException(
+            f"{output}: already exists; jobgen does not overwrite files\n"
+            "  hint: add --force to replace it, or choose another path with -o"
+        )
+    answers: dict[str, str] = {}
+    if not no_input and sys.stdin.isatty():
+        click.echo(f"Creating an employer file for a {g.occupation} posting.", err=True)
+        click.echo("Press Enter to accept the [default]; leave optional answers blank.\n", err=True)
+        for key, label in QUESTIONS:
+            if key == "salary.period" and not (
+                answers.get("salary.min") or answers.get("salary.max")
+            ):
+                continue
+            choices = question_choices(g, key)
+            if choices:
+                click.echo(f"{label}: " + ", ".join(choices), err=True)
+            default = choices[0] if key in ("setting", "education") else ""
+            if key == "salary.period":
+                default = "hour"
+            if key == "employment_type":
+                default = "full-time"
+
+            def check(text: str, key: str = key) -> str:
+                try:
+                    value = parse_field(g, key, text)
+                except ValidationError as exc:
+                    raise click.BadParameter(exc.message) from None
+                low = answers.get("salary.min")
+                if key == "salary.max" and value and low and float(value) < float(low):
+                    raise click.BadParameter(f"the highest pay is below the lowest ({low})")
+                return value
+
+            answers[key] = click.prompt(
+                label, default=default, value_proc=check, show_default=bool(default), err=True
+            )
+    text = starter_yaml(g, answers)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    path = write_atomic(output, text.encode("utf-8"), force=force)
+    click.echo(f"wrote {path}; render it with: jobgen render -e {path}", err=True)

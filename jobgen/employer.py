@@ -1,0 +1,639 @@
+"""Employer options: a strict, frozen model and the layered loading that fills it.
+
+Every field has one dotted name (``salary.min``) used everywhere: nested or dotted keys in YAML,
+CSV headers, ``--set salary.min=18`` and ``JOBGEN_SALARY_MIN``. Sources, weakest first: an employer
+file, ``JOBGEN_*`` environment variables, ``--set`` assignments, then ``--setting``/``--education``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from . import _validate as v
+from ._yaml import load_yaml_file
+from .errors import JobgenError, UsageError, ValidationError
+from .guide import Guide, resolve_choice
+
+# --------------------------------------------------------------------------- field table
+
+WORKPLACES = ("onsite", "hybrid", "remote")
+EMPLOYMENT_TYPES = ("full-time", "part-time", "per-diem", "contract", "temporary", "internship")
+PERIODS = ("hour", "day", "week", "month", "year")
+CERTIFICATION = ("required", "preferred", "none")
+
+MAX_TEXT = 5_000
+"""Longest accepted value of any one text field, in characters."""
+MAX_LIST = 30
+"""Most entries accepted in one list field."""
+LIST_SEPARATOR = ";"
+"""Separates list entries where a value is one string: ``--set``, ``JOBGEN_*``, CSV cells."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    kind: str  # text, longtext, url, email, choice, money, currency, int, date, list
+    help: str
+    choices: tuple[str, ...] = ()
+    example: str = ""
+
+    @property
+    def env(self) -> str:
+        return "JOBGEN_" + self.key.upper().replace(".", "_")
+
+
+# fmt: off
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("employer.name", "text", "Employer's name as applicants should see it.", example="Riverside Behavioral Health"),
+    FieldSpec("employer.about", "longtext", "A short paragraph about the employer.", example="Riverside is a 120-bed psychiatric hospital..."),
+    FieldSpec("employer.website", "url", "Employer's website (http or https).", example="https://riverside.example"),
+    FieldSpec("title", "text", "Job title; defaults to the guide's occupation.", example="Mental Health Technician"),
+    FieldSpec("setting", "setting", "Work setting: a slug, alias or unique prefix from `jobgen options`.", example="inpatient"),
+    FieldSpec("education", "education", "Required education level: a slug, alias or unique prefix.", example="associate"),
+    FieldSpec("location.city", "text", "City.", example="Denver"),
+    FieldSpec("location.region", "text", "State, province or region (name or postal code).", example="CO"),
+    FieldSpec("location.country", "text", "Country (ISO 3166 code or name).", example="US"),
+    FieldSpec("location.postal_code", "text", "Postal or ZIP code.", example="80202"),
+    FieldSpec("workplace", "choice", "Where the work happens.", WORKPLACES, "onsite"),
+    FieldSpec("employment_type", "choice", "Kind of employment.", EMPLOYMENT_TYPES, "full-time"),
+    FieldSpec("schedule", "text", "Shift or hours, in the employer's words.", example="Night shift, 7p-7a, three 12-hour shifts a week"),
+    FieldSpec("salary.min", "money", "Lowest pay in the range (a number).", example="19.50"),
+    FieldSpec("salary.max", "money", "Highest pay in the range (a number).", example="26.00"),
+    FieldSpec("salary.currency", "currency", "ISO 4217 currency code; default USD.", example="USD"),
+    FieldSpec("salary.period", "choice", "What the pay is per; needed with salary.min/max.", PERIODS, "hour"),
+    FieldSpec("certification", "choice", "Whether technician certification is required.", CERTIFICATION, "preferred"),
+    FieldSpec("experience_months", "int", "Months of experience required (0 for none).", example="6"),
+    FieldSpec("benefits", "list", "Benefits offered, one per entry.", example="Medical, dental and vision insurance"),
+    FieldSpec("extra_responsibilities", "list", "Duties to add to the guide's.", example="Transport patients to appointments"),
+    FieldSpec("extra_qualifications", "list", "Requirements to add (shown as required).", example="Valid driver's license"),
+    FieldSpec("apply.url", "url", "Where to apply online (http or https).", example="https://riverside.example/careers/123"),
+    FieldSpec("apply.email", "email", "Email address for applications.", example="careers@riverside.example"),
+    FieldSpec("date_posted", "date", "Posting date, YYYY-MM-DD; default today (or SOURCE_DATE_EPOCH).", example="2026-11-28"),
+    FieldSpec("valid_through", "date", "Last day to apply, YYYY-MM-DD.", example="2026-12-31"),
+    FieldSpec("requisition_id", "text", "Your internal requisition or job id.", example="MHT-0042"),
+    FieldSpec("eeo_statement", "longtext", "Equal-opportunity statement; a standard one is used if empty.", example="We are an equal opportunity employer..."),
+)
+# fmt: on
+FIELD_BY_KEY: dict[str, FieldSpec] = {f.key: f for f in FIELDS}
+GROUPS = ("employer", "location", "salary", "apply")
+
+DEFAULT_EEO = (
+    "{employer} is an equal opportunity employer. We welcome applicants of every race, color, "
+    "religion, sex, sexual orientation, gender identity, national origin, age, disability and "
+    "veteran status, and we provide reasonable accommodations throughout the hiring process."
+)
+PLACEHOLDER_EMPLOYER = "[Employer name]"
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class Employer:
+    name: str = PLACEHOLDER_EMPLOYER
+    about: str = ""
+    website: str = ""
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.name == PLACEHOLDER_EMPLOYER
+
+
+@dataclass(frozen=True)
+class Location:
+    city: str = ""
+    region: str = ""
+    country: str = ""
+    postal_code: str = ""
+
+    def display(self) -> str:
+        return ", ".join(p for p in (self.city, self.region) if p) or self.country
+
+
+@dataclass(frozen=True)
+class Salary:
+    min: Decimal | None = None
+    max: Decimal | None = None
+    currency: str = "USD"
+    period: str = ""
+
+    @property
+    def is_set(self) -> bool:
+        return self.min is not None or self.max is not None
+
+
+@dataclass(frozen=True)
+class Apply:
+    url: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class EmployerOptions:
+    """Everything an employer says about one posting, validated; setting/education are slugs."""
+
+    setting: str
+    education: str
+    employer: Employer = field(default_factory=Employer)
+    title: str = ""
+    location: Location = field(default_factory=Location)
+    workplace: str = "onsite"
+    employment_type: str = "full-time"
+    schedule: str = ""
+    salary: Salary = field(default_factory=Salary)
+    certification: str = "none"
+    experience_months: int | None = None
+    benefits: tuple[str, ...] = ()
+    extra_responsibilities: tuple[str, ...] = ()
+    extra_qualifications: tuple[str, ...] = ()
+    apply: Apply = field(default_factory=Apply)
+    date_posted: dt.date = dt.date(1970, 1, 1)
+    valid_through: dt.date | None = None
+    requisition_id: str = ""
+    eeo_statement: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Flat ``{dotted.key: value}`` with JSON-ready values (numbers as strings, dates ISO)."""
+        out: dict[str, Any] = {}
+        for spec in FIELDS:
+            value: Any = self
+            for part in spec.key.split("."):
+                value = getattr(value, part)
+            if isinstance(value, Decimal):
+                value = str(value)
+            elif isinstance(value, dt.date):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[spec.key] = value
+        return out
+
+
+# --------------------------------------------------------------------------- layers
+
+
+@dataclass(frozen=True)
+class OptionLayer:
+    """One source of option values: a file, the environment, ``--set``, a batch row.
+
+    ``values`` may be nested (``{"salary": {"min": 18}}``) or dotted (``{"salary.min": 18}``).
+    ``usage`` marks command-line sources, whose mistakes are usage errors (exit 2).
+    """
+
+    source: str
+    values: Mapping[str, Any]
+    usage: bool = False
+
+
+@dataclass(frozen=True)
+class _Raw:
+    value: Any
+    where: str  # "employer.yaml:12", "JOBGEN_SALARY_MIN", "--set"
+    usage: bool
+
+
+def flatten(values: Mapping[str, Any], source: str) -> dict[str, tuple[Any, str]]:
+    """Nested or dotted mapping → ``{dotted.key: (value, where)}``; unknown keys are refused."""
+    out: dict[str, tuple[Any, str]] = {}
+    all_keys = [f.key for f in FIELDS]
+
+    def unknown(key: str, mapping: Any, raw_key: str) -> ValidationError:
+        return ValidationError(
+            f"unknown field {key!r}.{v.did_you_mean(key, all_keys)} "
+            f"Fields: {', '.join(all_keys)} (see `jobgen options`)",
+            source=v.where(source, mapping, raw_key),
+        )
+
+    for raw_key, value in values.items():
+        key = str(raw_key).strip()
+        if key in FIELD_BY_KEY:
+            out[key] = (value, v.where(source, values, raw_key))
+        elif key in GROUPS and isinstance(value, Mapping):
+            for sub_key, sub_value in value.items():
+                dotted = f"{key}.{sub_key}"
+                if dotted not in FIELD_BY_KEY:
+                    raise unknown(dotted, value, sub_key)
+                out[dotted] = (sub_value, v.where(source, value, sub_key))
+        elif key in GROUPS:
+            raise ValidationError(
+                f"{key!r} must be a mapping of {', '.join(k for k in all_keys if k.startswith(key + '.'))}",
+                source=v.where(source, values, raw_key),
+            )
+        else:
+            raise unknown(key, values, raw_key)
+    return out
+
+
+def file_layer(path: str | Path) -> OptionLayer:
+    """Read an employer YAML or JSON file (plain values are read as literal text)."""
+    p = Path(path)
+    data = load_yaml_file(p, what="employer file", literal=True)
+    if data is None:
+        raise ValidationError(
+            "the employer file is empty; it should be a mapping of fields such as "
+            "'employer: {name: ...}' (run `jobgen init` for a starter file)",
+            source=str(p),
+        )
+    if not isinstance(data, Mapping):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        raise ValidationError(
+            f"the employer file holds {kind}; it must be a mapping of fields such as "
+            "'employer: {name: ...}' (for many postings use `jobgen batch`)",
+            source=str(p),
+        )
+    return OptionLayer(str(p), data)
+
+
+def env_layer(environ: Mapping[str, str] | None = None) -> OptionLayer:
+    """``JOBGEN_SALARY_MIN=18`` → ``salary.min``; only the variables named in the field table."""
+    environ = os.environ if environ is None else environ
+    values = {f.key: environ[f.env] for f in FIELDS if environ.get(f.env, "") != ""}
+    return OptionLayer("environment", values)
+
+
+def set_layer(assignments: Iterable[str]) -> OptionLayer:
+    """``["salary.min=18", ...]`` from ``--set``."""
+    values: dict[str, str] = {}
+    for item in assignments:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(
+                f"--set {item!r}: expected KEY=VALUE, for example --set salary.min=18",
+                source="--set",
+            )
+        key = key.strip()
+        if key not in FIELD_BY_KEY:
+            raise UsageError(
+                f"unknown field {key!r}.{v.did_you_mean(key, FIELD_BY_KEY)} "
+                "Run `jobgen options` for the list of fields",
+                source="--set",
+            )
+        values[key] = value
+    return OptionLayer("--set", values, usage=True)
+
+
+# --------------------------------------------------------------------------- parsing values
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_BIDI_OVERRIDES = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s<>\"]*$", re.IGNORECASE)
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def _err(raw: _Raw, key: str, message: str, hint: str | None = None) -> JobgenError:
+    cls: type[JobgenError] = UsageError if raw.usage else ValidationError
+    return cls(f"{key}: {message}", source=raw.where, hint=hint)
+
+
+def _text(raw: _Raw, key: str, *, multiline: bool = False) -> str:
+    value = raw.value
+    if isinstance(value, bool | list | dict | Mapping):
+        raise _err(raw, key, f"must be text, not {type(value).__name__}", "put the value in quotes")
+    if isinstance(value, int | float | Decimal):
+        value = str(value)
+    if not isinstance(value, str):
+        raise _err(raw, key, "must be text", "put the value in quotes")
+    value = unicodedata.normalize("NFC", value) if value.isascii() is False else value
+    bad = _CONTROL.search(value.replace("\n", "").replace("\t", "") if multiline else value)
+    if bad or (not multiline and ("\n" in value.strip() or "\t" in value)):
+        char = bad.group() if bad else ("\n" if "\n" in value.strip() else "\t")
+        raise _err(
+            raw,
+            key,
+            f"contains the control character U+{ord(char):04X}, which documents cannot hold"
+            + ("" if multiline else "; this field is a single line"),
+            "remove it (it is often pasted in from another program)",
+        )
+    if _BIDI_OVERRIDES.search(value):
+        raise _err(
+            raw,
+            key,
+            "contains a bidirectional override character (U+202A-U+202E, "
+            "U+2066-U+2069), which can disguise text",
+            "remove it",
+        )
+    value = value.strip()
+    if len(value) > MAX_TEXT:
+        raise _err(raw, key, f"is {len(value):,} characters; the limit is {MAX_TEXT:,}")
+    return value
+
+
+def _money(raw: _Raw, key: str) -> Decimal | None:
+    text = _text(raw, key)
+    if not text:
+        return None
+    cleaned = re.sub(r"[,\s$€£]", "", text)
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise _err(raw, key, f"{text!r} is not a number; write it like 18.50 or 52000")
+    if amount < 0:
+        raise _err(raw, key, f"{text!r} is negative; pay must be 0 or more")
+    if amount > Decimal("100000000"):
+        raise _err(raw, key, f"{text!r} is larger than any real salary")
+    return amount.quantize(Decimal("0.01")) if amount != amount.to_integral() else amount
+
+
+def _int(raw: _Raw, key: str) -> int | None:
+    text = _text(raw, key)
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{1,4}", text):
+        raise _err(raw, key, f"{text!r} is not a whole number of months from 0 to 600")
+    number = int(text)
+    if number > 600:
+        raise _err(raw, key, f"{number} months is more than 50 years; use 0 to 600")
+    return number
+
+
+def _date(raw: _Raw, key: str) -> dt.date | None:
+    value = raw.value
+    if isinstance(value, dt.date):
+        return value
+    text = _text(raw, key)
+    if not text:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise _err(raw, key, f"{text!r} is not a real date in the form YYYY-MM-DD") from None
+
+
+def _list(raw: _Raw, key: str) -> tuple[str, ...]:
+    value = raw.value
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items: list[Any] = value.split(LIST_SEPARATOR)
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        raise _err(
+            raw, key, f"must be a list (in one line, separate entries with '{LIST_SEPARATOR}')"
+        )
+    out = []
+    for i, item in enumerate(items, 1):
+        text = _text(_Raw(item, raw.where, raw.usage), f"{key}[{i}]")
+        if text:
+            out.append(text)
+    if len(out) > MAX_LIST:
+        raise _err(raw, key, f"has {len(out)} entries; the limit is {MAX_LIST}")
+    return tuple(out)
+
+
+def _choice(raw: _Raw, key: str, choices: Sequence[str]) -> str:
+    text = _text(raw, key).lower().replace("_", "-").replace(" ", "-")
+    aliases = {
+        "on-site": "onsite",
+        "fulltime": "full-time",
+        "parttime": "part-time",
+        "prn": "per-diem",
+        "perdiem": "per-diem",
+        "hourly": "hour",
+        "yearly": "year",
+        "annual": "year",
+        "monthly": "month",
+        "weekly": "week",
+        "daily": "day",
+    }
+    text = aliases.get(text, text)
+    if text in choices:
+        return text
+    hits = [c for c in choices if text and c.startswith(text)]
+    if len(hits) == 1:
+        return hits[0]
+    raise _err(
+        raw,
+        key,
+        f"{raw.value!r} is not allowed.{v.did_you_mean(text, choices)} "
+        f"Allowed: {', '.join(choices)}",
+    )
+
+
+def _url(raw: _Raw, key: str) -> str:
+    text = _text(raw, key)
+    if text and not _URL.match(text):
+        raise _err(
+            raw, key, f"{text!r} is not a web address; only http:// and https:// links are allowed"
+        )
+    return text
+
+
+def _email(raw: _Raw, key: str) -> str:
+    text = _text(raw, key)
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    if text and not _EMAIL.match(text):
+        raise _err(raw, key, f"{text!r} is not an email address like jobs@example.org")
+    return text
+
+
+def today(environ: Mapping[str, str] | None = None) -> dt.date:
+    """Today's date in UTC, or the date of ``SOURCE_DATE_EPOCH`` for reproducible builds."""
+    environ = os.environ if environ is None else environ
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise ValidationError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970",
+                source="environment",
+            ) from None
+    return dt.datetime.now(dt.UTC).date()
+
+
+# --------------------------------------------------------------------------- building
+
+
+def options_from_layers(
+    guide: Guide, layers: Sequence[OptionLayer], *, default_date: dt.date | None = None
+) -> EmployerOptions:
+    """Merge layers (later wins, field by field) and validate into :class:`EmployerOptions`."""
+    merged: dict[str, _Raw] = {}
+    for layer in layers:
+        for key, (value, where) in flatten(layer.values, layer.source).items():
+            if value is None or value == "":
+                continue
+            merged[key] = _Raw(value, where, layer.usage)
+
+    def get(key: str) -> _Raw | None:
+        return merged.get(key)
+
+    def text(key: str, *, multiline: bool = False) -> str:
+        raw = get(key)
+        return _text(raw, key, multiline=multiline) if raw else ""
+
+    def choice(key: str, default: str) -> str:
+        raw = get(key)
+        return _choice(raw, key, FIELD_BY_KEY[key].choices) if raw else default
+
+    def pick(key: str, what: str) -> str:
+        raw = get(key)
+        choices = guide.setting_choices() if key == "setting" else guide.education_choices()
+        if raw is None:
+            listing = ", ".join(c.slug for c in choices)
+            raise UsageError(
+                f"no {what} given; choose one with --{key} or '{key}:' in the employer file. "
+                f"Valid {what}s: {listing}",
+                source=f"--{key}",
+            )
+        value = _text(raw, key)
+        return resolve_choice(value, choices, what, source=raw.where, usage=raw.usage).slug
+
+    setting = pick("setting", "setting")
+    education = pick("education", "education level")
+
+    salary_min = _money(m, "salary.min") if (m := get("salary.min")) else None
+    salary_max = _money(m, "salary.max") if (m := get("salary.max")) else None
+    period = choice("salary.period", "")
+    currency = text("salary.currency").upper() or "USD"
+    if (c := get("salary.currency")) and not _CURRENCY.match(currency):
+        raise _err(c, "salary.currency", f"{currency!r} is not a 3-letter ISO 4217 code like USD")
+    if salary_min is not None and salary_max is not None and salary_min > salary_max:
+        raw = get("salary.max")
+        assert raw is not None
+        raise _err(
+            raw,
+            "salary.max",
+            f"{salary_max} is less than salary.min {salary_min}; "
+            "the range must go from low to high",
+        )
+    if (salary_min is not None or salary_max is not None) and not period:
+        raw = get("salary.min") or get("salary.max")
+        assert raw is not None
+        raise _err(
+            raw, "salary.period", "is needed when a salary is given. Allowed: " + ", ".join(PERIODS)
+        )
+
+    date_posted = (_date(r, "date_posted") if (r := get("date_posted")) else None) or (
+        default_date or today()
+    )
+    valid_through = _date(r, "valid_through") if (r := get("valid_through")) else None
+    if valid_through is not None and valid_through < date_posted:
+        raw = get("valid_through")
+        assert raw is not None
+        raise _err(
+            raw,
+            "valid_through",
+            f"{valid_through} is before date_posted {date_posted}; "
+            "a posting cannot close before it opens",
+        )
+
+    def lst(key: str) -> tuple[str, ...]:
+        raw = get(key)
+        return _list(raw, key) if raw else ()
+
+    return EmployerOptions(
+        setting=setting,
+        education=education,
+        employer=Employer(
+            name=text("employer.name") or PLACEHOLDER_EMPLOYER,
+            about=text("employer.about", multiline=True),
+            website=_url(r, "employer.website") if (r := get("employer.website")) else "",
+        ),
+        title=text("title") or guide.occupation,
+        location=Location(
+            city=text("location.city"),
+            region=text("location.region"),
+            country=text("location.country"),
+            postal_code=text("location.postal_code"),
+        ),
+        workplace=choice("workplace", "onsite"),
+        employment_type=choice("employment_type", "full-time"),
+        schedule=text("schedule"),
+        salary=Salary(min=salary_min, max=salary_max, currency=currency, period=period),
+        certification=choice("certification", "none"),
+        experience_months=_int(r, "experience_months") if (r := get("experience_months")) else None,
+        benefits=lst("benefits"),
+        extra_responsibilities=lst("extra_responsibilities"),
+        extra_qualifications=lst("extra_qualifications"),
+        apply=Apply(
+            url=_url(r, "apply.url") if (r := get("apply.url")) else "",
+            email=_email(r, "apply.email") if (r := get("apply.email")) else "",
+        ),
+        date_posted=date_posted,
+        valid_through=valid_through,
+        requisition_id=text("requisition_id"),
+        eeo_statement=text("eeo_statement", multiline=True),
+    )
+
+
+def load_options(
+    guide: Guide,
+    *,
+    employer_file: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    assignments: Iterable[str] = (),
+    setting: str | None = None,
+    education: str | None = None,
+    values: Mapping[str, Any] | None = None,
+) -> EmployerOptions:
+    """Build options from every source in precedence order (see the module docstring).
+
+    ``values`` is a mapping for API callers; it sits between the file and the environment.
+    """
+    layers: list[OptionLayer] = []
+    if employer_file is not None:
+        layers.append(file_layer(employer_file))
+    if values is not None:
+        layers.append(OptionLayer("values", values))
+    layers.append(env_layer(environ))
+    layers.append(set_layer(assignments))
+    if setting:
+        layers.append(OptionLayer("--setting", {"setting": setting}, usage=True))
+    if education:
+        layers.append(OptionLayer("--education", {"education": education}, usage=True))
+    return options_from_layers(guide, layers, default_date=today(environ))
+
+
+def parse_field(guide: Guide, key: str, text: str) -> str:
+    """Check one field's value on its own, as a person types it; return it normalised.
+
+    Used by ``jobgen init`` to re-ask after a bad answer. Cross-field rules (a pay range that
+    runs backwards) are checked when the whole file is loaded.
+    """
+    spec = FIELD_BY_KEY[key]
+    raw = _Raw(text, key, False)
+    if spec.kind == "setting":
+        return resolve_choice(
+            text, guide.setting_choices(), "setting", source=key, usage=False
+        ).slug
+    if spec.kind == "education":
+        choices = guide.education_choices()
+        return resolve_choice(text, choices, "education level", source=key, usage=False).slug
+    if spec.kind == "choice":
+        return _choice(raw, key, spec.choices)
+    if spec.kind == "money":
+        amount = _money(raw, key)
+        return "" if amount is None else str(amount)
+    if spec.kind == "int":
+        number = _int(raw, key)
+        return "" if number is None else str(number)
+    if spec.kind == "date":
+        day = _date(raw, key)
+        return "" if day is None else day.isoformat()
+    if spec.kind == "url":
+        return _url(raw, key)
+    if spec.kind == "email":
+        return _email(raw, key)
+    if spec.kind == "currency":
+        code = _text(raw, key).upper()
+        if code and not _CURRENCY.match(code):
+            raise _err(raw, key, f"{code!r} is not a 3-letter ISO 4217 code like USD")
+        return code
+    if spec.kind == "list":
+        return LIST_SEPARATOR.join(_list(raw, key))
+    return _text(raw, key, multiline=spec.kind == "longtext")

@@ -1,0 +1,71 @@
+"""Writing files safely: atomic replace, no silent overwrite, no partial files."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+
+def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
+    """Write ``data`` to ``path`` through a temporary sibling and ``os.replace``.
+
+    Refuses an existing file unless ``force``; on any failure (disk full, interrupt) the
+    temporary file is removed and the target is left as it was.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path()
+    if target.is_dir():
+        raise OutputError("is a folder; give a file name", source=str(target))
+    if not folder.is_dir():
+        raise OutputError(
+            f"the folder {str(folder)!r} does not exist",
+            source=str(target),
+            hint="create it first, or choose another path with -o",
+        )
+    if target.exists() and not force:
+        raise OutputError(
+            "already exists; jobgen does not overwrite files",
+            source=str(target),
+            hint="add --force to replace it, or choose another path with -o",
+        )
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o644)
+        if not force:
+            # link() fails if the target appeared meanwhile: never clobber a file without --force
+            try:
+                os.link(tmp_name, target)
+            except FileExistsError:
+                raise OutputError(
+                    "already exists; jobgen does not overwrite files",
+                    source=str(target),
+                    hint="add --force to replace it",
+                ) from None
+            except OSError:
+                os.replace(tmp_name, target)  # file systems without hard links
+        else:
+            os.replace(tmp_name, target)
+    except OutputError:
+        raise
+    except PermissionError:
+        raise OutputError(
+            f"cannot write here: permission denied in {str(folder)!r}", source=str(target)
+        ) from None
+    except OSError as exc:
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise OutputError(f"could not write the file: {reason}", source=str(target)) from None
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_name)
+    return target

@@ -1,0 +1,149 @@
+"""Markdown through Jinja2: the one template that drives every document format.
+
+Every value a template prints is escaped for Markdown (``finalize``), so an employer called
+``*Acme* <b>`` prints literally. The built-in and users' templates both run in Jinja2's
+``SandboxedEnvironment`` with ``StrictUndefined``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from .._resources import template_path
+from .._yaml import read_text
+from ..compose import Posting
+from ..errors import TemplateError
+
+DEFAULT_TEMPLATE = "posting.md.j2"
+
+
+class Markdown(str):
+    """Text that is already Markdown and must not be escaped again."""
+
+    __slots__ = ()
+
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#])")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_LINE_START = re.compile(r"^(\s*)([-+=>|~]|\d+(?=[.)]))", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape what CommonMark would read as markup, so text prints literally."""
+    text = _SPECIAL.sub(r"\\\1", text)
+    text = _ENTITY.sub(r"\\&", text)
+
+    def line_start(m: re.Match[str]) -> str:
+        mark = m.group(2)
+        if mark.isdigit():  # "1." starts a list: escape the dot after the number
+            return f"{m.group(1)}{mark}\\"
+        return f"{m.group(1)}\\{mark}"
+
+    text = _LINE_START.sub(line_start, text)
+    # leading spaces would make an indented code block
+    return "\n".join(line.lstrip(" \t") for line in text.split("\n"))
+
+
+def _finalize(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Markdown):
+        return value
+    return escape_markdown(str(value))
+
+
+def md_link(text: str, url: str) -> Markdown:
+    """``[text](<url>)``; the URL was validated as http(s) or mailto where it came in."""
+    safe_url = url.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    return Markdown(f"[{escape_markdown(text)}](<{safe_url}>)")
+
+
+def long_date(value: dt.date) -> str:
+    """``2026-12-31`` → ``December 31, 2026`` (the same on every platform)."""
+    return f"{value.strftime('%B')} {value.day}, {value.year}"
+
+
+def _environment(loader: jinja2.BaseLoader) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.globals["md_link"] = md_link
+    env.filters["long_date"] = long_date
+    return env
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(path: str, mtime: float) -> jinja2.Template:
+    source = read_text(Path(path), what="template")
+    # FunctionLoader gives the template its file name, so tracebacks (and our errors) carry lines
+    env = _environment(jinja2.FunctionLoader(lambda name: (source, name, lambda: True)))
+    try:
+        return env.get_template(path)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"template syntax error: {exc.message}", source=f"{path}:{exc.lineno}"
+        ) from None
+
+
+def load_template(path: Path | None = None) -> jinja2.Template:
+    """Compile a template once per process (per file and modification time)."""
+    target = path if path is not None else template_path(DEFAULT_TEMPLATE)
+    try:
+        mtime = target.stat().st_mtime
+    except OSError:
+        mtime = 0.0  # read_text reports the problem with the file's name
+    return _compiled(str(target), mtime)
+
+
+def _template_line(exc: BaseException, name: str) -> int | None:
+    line = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename == name:
+            line = lineno
+    return line
+
+
+def render_markdown(posting: Posting, *, template: Path | None = None, **context: Any) -> str:
+    """Render the posting as Markdown with the built-in template or a user's ``template``."""
+    tmpl = load_template(template)
+    name = tmpl.name or DEFAULT_TEMPLATE
+    try:
+        text = tmpl.render(posting=posting, options=posting.options, **context)
+    except jinja2.UndefinedError as exc:
+        line = _template_line(exc, name)
+        raise TemplateError(
+            f"undefined variable: {exc.message}",
+            source=f"{name}:{line}" if line else name,
+            hint="see the Posting fields in the README (Templates section)",
+        ) from None
+    except jinja2.exceptions.SecurityError as exc:
+        line = _template_line(exc, name)
+        raise TemplateError(
+            f"the template tried something the sandbox forbids: {exc}",
+            source=f"{name}:{line}" if line else name,
+        ) from None
+    except jinja2.TemplateError as exc:
+        line = _template_line(exc, name)
+        raise TemplateError(
+            f"template error: {exc}", source=f"{name}:{line}" if line else name
+        ) from None
+    except (TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+        line = _template_line(exc, name)
+        raise TemplateError(
+            f"template error: {exc}", source=f"{name}:{line}" if line else name
+        ) from None
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
