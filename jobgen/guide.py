@@ -463,3 +463,35 @@ def load_guide(name_or_path: str | Path | None = None) -> Guide:
         )
     path = _builtin_path(slug)
     return guide_from_data(load_yaml_file(path, what="guide file"), f"built-in guide {slug}")
+
+
+def describe_guide(guide: Guide) -> dict[str, Any]:
+    """A guide's shape, JSON-ready: sections with their counts, choices, tailoring coverage."""
+
+    def choices(items: tuple[Choice, ...]) -> list[dict[str, Any]]:
+        return [{"slug": c.slug, "name": c.name, "aliases": list(c.aliases)} for c in items]
+
+    return {
+        "slug": guide.slug,
+        "occupation": guide.occupation,
+        "title": guide.title,
+        "source": guide.source,
+        "sections": [
+            {
+                "kind": s.kind,
+                "heading": s.heading,
+                "items": len(s.items),
+                "paragraphs": len(s.paragraphs),
+            }
+            for s in guide.sections
+        ],
+        "notes": len(guide.notes),
+        "conclusion": bool(guide.conclusion),
+        "faq": len(guide.faq),
+        "settings": choices(guide.setting_choices()),
+        "education": choices(guide.education_choices()),
+        "tailoring": {
+            "settings": sorted(guide.tailoring.settings),
+            "education": sorted(guide.tailoring.education),
+        },
+    }
