@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -13,17 +14,19 @@ from hypothesis import strategies as st
 
 from jobgen._validate import slugify
 from jobgen._yaml import parse_yaml
+from jobgen.compose import _lower_name, compose
+from jobgen.employer import load_options
 from jobgen.errors import GuideError, ValidationError
-from jobgen.guide import guide_from_data, load_guide
+from jobgen.guide import Guide, guide_from_data, load_guide
 from jobgen.guide_import import (
     _kind_of,
     dump_guide_yaml,
     import_guide_file,
     import_guide_text,
 )
+from jobgen.render.markdown import render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
-MHT_TEXT_PATH = Path(__file__).parent / "data" / "mental-health-technician.txt"  # the seed guide
 MHT_YAML = ROOT / "jobgen" / "guides" / "mental-health-technician.yaml"
 PHARMACY = Path(__file__).parent / "data" / "pharmacy-technician.txt"
 
@@ -38,11 +41,6 @@ MHT_PHRASES = (
     "psychiatric",
     "Inpatient Facilities",
 )
-
-
-@pytest.fixture(scope="module")
-def mht_text() -> str:
-    return MHT_TEXT_PATH.read_text(encoding="utf-8")
 
 
 def _content_part() -> tuple[str, dict[str, Any]]:
@@ -63,17 +61,17 @@ def _ordered(data: Any) -> str:
 # --------------------------------------------------------------------------- the built-in guide
 
 
-def test_builtin_guide_content_equals_import_of_the_guide_text(mht_text: str) -> None:
+def test_builtin_guide_content_equals_import_of_the_guide_text(guide_text: str) -> None:
     content_text, content = _content_part()
-    imported = import_guide_text(mht_text, "mht.txt")
+    imported = import_guide_text(guide_text, "mht.txt")
     assert imported == content
     assert _ordered(imported) == _ordered(content)
     # and the YAML dump reproduces the built-in file's content part byte for byte
     assert dump_guide_yaml(imported) == content_text
 
 
-def test_builtin_guide_structure(mht_text: str) -> None:
-    data = import_guide_text(mht_text, "mht.txt")
+def test_builtin_guide_structure(guide_text: str) -> None:
+    data = import_guide_text(guide_text, "mht.txt")
     assert data["occupation"] == "Mental Health Technician"
     assert data["slug"] == "mental-health-technician"
     assert [(s["kind"], len(s["items"])) for s in data["sections"]] == [
@@ -164,6 +162,83 @@ def test_load_guide_imports_a_text_file_on_the_fly() -> None:
     assert guide.education[0].name == "High School Diploma with On-the-Job Training"
 
 
+# --------------------------------------------------------------------------- postings from it
+
+
+def _section(md: str, heading: str) -> str:
+    return md.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0].strip()
+
+
+@pytest.fixture(scope="module")
+def pharmacy_guide() -> Guide:
+    return load_guide(PHARMACY)
+
+
+@pytest.fixture(scope="module")
+def pharmacy_variants(pharmacy_guide: Guide) -> dict[tuple[str, str], str]:
+    out = {}
+    for s, e in itertools.product(pharmacy_guide.settings, pharmacy_guide.education):
+        options = load_options(pharmacy_guide, setting=s.slug, education=e.slug, environ={})
+        out[(s.slug, e.slug)] = render_markdown(compose(pharmacy_guide, options)).replace("\\", "")
+    return out
+
+
+def test_every_pharmacy_variant_renders_its_own_content(
+    pharmacy_guide: Guide, pharmacy_variants: dict[tuple[str, str], str]
+) -> None:
+    assert len(pharmacy_variants) == 9
+    assert len(set(pharmacy_variants.values())) == 9
+    for setting, education in itertools.product(pharmacy_guide.settings, pharmacy_guide.education):
+        md = pharmacy_variants[(setting.slug, education.slug)]
+        assert md.startswith("# Pharmacy Technician\n")
+        environment = _section(md, "## Work environment")
+        assert setting.description in environment
+        assert environment.startswith(f"This role is in {setting.name.lower()}.")
+        qualifications = _section(md, "## Qualifications")
+        assert qualifications.startswith(education.description)
+        required = qualifications.split("### Required\n", 1)[1].split("###", 1)[0]
+        assert f"- {education.name}." in required
+        for other in pharmacy_guide.settings:
+            if other != setting:
+                assert other.description not in md
+        for other in pharmacy_guide.education:
+            if other != education:
+                assert other.description not in md and other.name not in required
+        for item in pharmacy_guide.responsibilities:
+            assert f"- **{item.name}:** {item.description}" in md
+        summary = _section(md, "## Position summary")
+        assert "Pharmacy technicians keep pharmacies running safely and smoothly." in summary
+        assert setting.description not in summary  # it has its own section
+        assert "guide" not in summary
+
+
+@pytest.mark.parametrize("phrase", MHT_PHRASES)
+def test_no_pharmacy_variant_leaks_the_mht_guide(
+    pharmacy_variants: dict[tuple[str, str], str], phrase: str
+) -> None:
+    for md in pharmacy_variants.values():
+        assert phrase.lower() not in md.lower()
+
+
+def test_mht_guide_without_its_tailoring_is_tailored_from_its_own_text(guide_text: str) -> None:
+    untailored = guide_from_data(import_guide_text(guide_text, "mht.txt"), "mht.txt")
+    options = load_options(untailored, setting="inpatient-f", education="bach", environ={})
+    md = render_markdown(compose(untailored, options)).replace("\\", "")
+    assert _section(md, "## Work environment").startswith(
+        "This role is in inpatient facilities. These include psychiatric hospitals"
+    )
+    summary = _section(md, "## Position summary")
+    assert "These dedicated professionals provide essential support" in summary
+    assert "comprehensive guide" not in summary
+    assert "- Bachelor’s Degree." in _section(md, "## Qualifications")
+
+
+def test_setting_names_keep_their_acronyms() -> None:
+    assert _lower_name("VA Hospitals and Mail-Order Pharmacies") == (
+        "VA hospitals and mail-order pharmacies"
+    )
+
+
 # --------------------------------------------------------------------------- meaning, not position
 
 
@@ -202,8 +277,8 @@ def _blocks(text: str) -> list[str]:
     return ["\n".join(lines[a:b]) for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
 
 
-def test_sections_are_found_in_any_order(mht_text: str) -> None:
-    title, intro, role, skills, settings_, growth, education, *rest = _blocks(mht_text)
+def test_sections_are_found_in_any_order(guide_text: str) -> None:
+    title, intro, role, skills, settings_, growth, education, *rest = _blocks(guide_text)
     assert settings_.startswith("Work Environment and Settings")
     reordered = [title, intro, settings_, education, role, growth, skills, *rest]
     data = import_guide_text("\n".join(reordered), "reordered.txt")
@@ -215,17 +290,17 @@ def test_sections_are_found_in_any_order(mht_text: str) -> None:
         "skills",
         "steps",
     ]
-    original = import_guide_text(mht_text, "mht.txt")
+    original = import_guide_text(guide_text, "mht.txt")
     assert sorted(map(_ordered, data["sections"])) == sorted(map(_ordered, original["sections"]))
 
 
-def test_a_repeated_kind_and_an_unknown_heading_are_kept_as_other(mht_text: str) -> None:
+def test_a_repeated_kind_and_an_unknown_heading_are_kept_as_other(guide_text: str) -> None:
     extra = (
         "\nAdditional Duties\n\nSometimes the job also includes:\n"
         "Driving Patients: Technicians may drive patients to appointments.\n"
         "Licensing Around the World\n\nRules differ between countries.\n"
     )
-    text = mht_text.replace("Notes:\n", extra.lstrip("\n") + "Notes:\n")
+    text = guide_text.replace("Notes:\n", extra.lstrip("\n") + "Notes:\n")
     data = import_guide_text(text, "extra.txt")
     tail = data["sections"][-2:]
     assert tail == [
@@ -251,33 +326,33 @@ def test_a_repeated_kind_and_an_unknown_heading_are_kept_as_other(mht_text: str)
 # --------------------------------------------------------------------------- robustness
 
 
-def test_windows_line_endings_and_a_bom_parse_the_same(mht_text: str) -> None:
-    original = import_guide_text(mht_text, "a.txt")
-    assert import_guide_text("\ufeff" + mht_text.replace("\n", "\r\n"), "b.txt") == original
-    assert import_guide_text(mht_text.replace("\n", "\r"), "c.txt") == original
+def test_windows_line_endings_and_a_bom_parse_the_same(guide_text: str) -> None:
+    original = import_guide_text(guide_text, "a.txt")
+    assert import_guide_text("\ufeff" + guide_text.replace("\n", "\r\n"), "b.txt") == original
+    assert import_guide_text(guide_text.replace("\n", "\r"), "c.txt") == original
 
 
-def test_extra_and_missing_blank_lines_parse_the_same(mht_text: str) -> None:
-    original = import_guide_text(mht_text, "a.txt")
-    no_blanks = "\n".join(line for line in mht_text.splitlines() if line.strip())
+def test_extra_and_missing_blank_lines_parse_the_same(guide_text: str) -> None:
+    original = import_guide_text(guide_text, "a.txt")
+    no_blanks = "\n".join(line for line in guide_text.splitlines() if line.strip())
     assert import_guide_text(no_blanks, "b.txt") == original
-    spacious = "\n\n\n" + "\n  \n\t\n".join(mht_text.splitlines()) + "\n\n\n"
+    spacious = "\n\n\n" + "\n  \n\t\n".join(guide_text.splitlines()) + "\n\n\n"
     assert import_guide_text(spacious, "c.txt") == original
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.data())
-def test_any_blank_line_layout_parses_the_same(mht_text: str, data: st.DataObject) -> None:
-    lines = [line for line in mht_text.splitlines() if line.strip()]
+def test_any_blank_line_layout_parses_the_same(guide_text: str, data: st.DataObject) -> None:
+    lines = [line for line in guide_text.splitlines() if line.strip()]
     gaps = data.draw(st.lists(st.integers(0, 3), min_size=len(lines), max_size=len(lines)))
     pad = data.draw(st.sampled_from(["", " ", "\t", "  "]))
     text = "".join(line + pad + "\n" * (1 + gap) for line, gap in zip(lines, gaps, strict=True))
-    assert import_guide_text(text, "x.txt") == import_guide_text(mht_text, "mht.txt")
+    assert import_guide_text(text, "x.txt") == import_guide_text(guide_text, "mht.txt")
 
 
-def test_curly_and_straight_quotes_parse_the_same(mht_text: str) -> None:
-    curly = import_guide_text(mht_text, "curly.txt")
-    straight_text = mht_text.replace("’", "'").replace("“", '"').replace("”", '"')
+def test_curly_and_straight_quotes_parse_the_same(guide_text: str) -> None:
+    curly = import_guide_text(guide_text, "curly.txt")
+    straight_text = guide_text.replace("’", "'").replace("“", '"').replace("”", '"')
     straight = import_guide_text(straight_text, "straight.txt")
     assert _ordered(straight) == _ordered(curly).replace("’", "'")
     slugs = [[slugify(i["name"]) for i in s["items"]] for s in straight["sections"]]
@@ -285,8 +360,8 @@ def test_curly_and_straight_quotes_parse_the_same(mht_text: str) -> None:
     assert "associates-degree" in slugs[4]
 
 
-def test_quotes_around_sentence_ends_are_not_headings(mht_text: str) -> None:
-    quoted = mht_text.replace(
+def test_quotes_around_sentence_ends_are_not_headings(guide_text: str) -> None:
+    quoted = guide_text.replace(
         "Notes:\n",
         "Notes:\n\nSome call the unit “home.”\nOthers ask: 'why here?'\n",
     )
@@ -298,13 +373,13 @@ def test_quotes_around_sentence_ends_are_not_headings(mht_text: str) -> None:
 @pytest.mark.parametrize(
     "prefix", ["📝 Note:", "⚠️ Note:", "Note:", "NOTE:", "ℹ️  Note :", "* Note:", "👉🏽 Note:"]
 )
-def test_emoji_and_symbols_before_note_parse_the_same(mht_text: str, prefix: str) -> None:
-    text = mht_text.replace("📝 Note:", prefix)
-    assert import_guide_text(text, "n.txt") == import_guide_text(mht_text, "mht.txt")
+def test_emoji_and_symbols_before_note_parse_the_same(guide_text: str, prefix: str) -> None:
+    text = guide_text.replace("📝 Note:", prefix)
+    assert import_guide_text(text, "n.txt") == import_guide_text(guide_text, "mht.txt")
 
 
-def test_notes_outside_a_notes_section_are_collected(mht_text: str) -> None:
-    text = mht_text.replace(
+def test_notes_outside_a_notes_section_are_collected(guide_text: str) -> None:
+    text = guide_text.replace(
         "Skills and Qualifications\n",
         "💡 Note: Some programs include a supervised practicum.\nSkills and Qualifications\n",
     )
@@ -313,8 +388,8 @@ def test_notes_outside_a_notes_section_are_collected(mht_text: str) -> None:
     assert len(data["sections"][0]["items"]) == 5
 
 
-def test_bulleted_and_numbered_items_parse_like_plain_ones(mht_text: str) -> None:
-    lines = mht_text.splitlines()
+def test_bulleted_and_numbered_items_parse_like_plain_ones(guide_text: str) -> None:
+    lines = guide_text.splitlines()
     out = []
     for line in lines:
         if line.startswith(("Research and Explore:", "Educational Pathway:")):
@@ -322,12 +397,12 @@ def test_bulleted_and_numbered_items_parse_like_plain_ones(mht_text: str) -> Non
         elif line.startswith(("Inpatient Facilities:", "Outpatient Clinics:")):
             line = "• " + line
         out.append(line)
-    assert import_guide_text("\n".join(out), "b.txt") == import_guide_text(mht_text, "m.txt")
+    assert import_guide_text("\n".join(out), "b.txt") == import_guide_text(guide_text, "m.txt")
 
 
-def test_faq_without_plus_lines(mht_text: str) -> None:
-    text = mht_text.replace("\n+\n", "\n")
-    assert import_guide_text(text, "f.txt")["faq"] == import_guide_text(mht_text, "m.txt")["faq"]
+def test_faq_without_plus_lines(guide_text: str) -> None:
+    text = guide_text.replace("\n+\n", "\n")
+    assert import_guide_text(text, "f.txt")["faq"] == import_guide_text(guide_text, "m.txt")["faq"]
 
 
 def test_guide_without_intro_heading_notes_conclusion_or_faq() -> None:
@@ -440,16 +515,16 @@ def test_prose_without_sections_says_what_was_expected_and_where_it_stopped() ->
     assert "parsing stopped at line 4" in err.message
 
 
-def test_missing_settings_section_names_the_headings_found(mht_text: str) -> None:
-    blocks = _blocks(mht_text)
+def test_missing_settings_section_names_the_headings_found(guide_text: str) -> None:
+    blocks = _blocks(guide_text)
     text = "\n".join(b for b in blocks if not b.startswith("Work Environment"))
     err = _error(text)
     assert "expected a section about settings" in err.message
     assert "'Role and Responsibilities' (line 6, responsibilities)" in err.message
 
 
-def test_section_without_items_fails_at_its_heading(mht_text: str) -> None:
-    lines = mht_text.splitlines()
+def test_section_without_items_fails_at_its_heading(guide_text: str) -> None:
+    lines = guide_text.splitlines()
     kept = [
         line for line in lines if not line.startswith(("Inpatient", "Outpatient", "Community M"))
     ]
@@ -460,15 +535,15 @@ def test_section_without_items_fails_at_its_heading(mht_text: str) -> None:
     assert "has no 'Label: description' lines" in err.message
 
 
-def test_faq_question_without_answer(mht_text: str) -> None:
-    text = mht_text.rstrip("\n") + "\nIs there a question without an answer?\n+\n"
+def test_faq_question_without_answer(guide_text: str) -> None:
+    text = guide_text.rstrip("\n") + "\nIs there a question without an answer?\n+\n"
     err = _error(text)
-    assert err.source == f"in.txt:{len(mht_text.splitlines()) + 1}"
+    assert err.source == f"in.txt:{len(guide_text.splitlines()) + 1}"
     assert "has no answer" in err.message
 
 
-def test_plus_line_outside_the_faq(mht_text: str) -> None:
-    lines = mht_text.splitlines()
+def test_plus_line_outside_the_faq(guide_text: str) -> None:
+    lines = guide_text.splitlines()
     at = lines.index("Skills and Qualifications")
     lines.insert(at, "+")
     err = _error("\n".join(lines))
@@ -476,8 +551,8 @@ def test_plus_line_outside_the_faq(mht_text: str) -> None:
     assert "'+' line belongs in the FAQ" in err.message
 
 
-def test_duplicate_item_names_fail_at_the_second(mht_text: str) -> None:
-    lines = mht_text.splitlines()
+def test_duplicate_item_names_fail_at_the_second(guide_text: str) -> None:
+    lines = guide_text.splitlines()
     at = lines.index("Skills and Qualifications")
     lines.insert(at, "Providing emotional support: Again.")
     err = _error("\n".join(lines))
