@@ -148,6 +148,13 @@ def cli() -> None:
 @cli.command()
 @render_options
 @_output_options
+@click.option(
+    "--lint",
+    "run_lint",
+    is_flag=True,
+    help="Also check the posting (see `jobgen lint`) and print the findings to stderr; "
+    "never changes the exit status.",
+)
 def render(
     guide: str | None,
     employer: Path | None,
@@ -158,6 +165,7 @@ def render(
     fmt: str | None,
     output: str | None,
     force: bool,
+    run_lint: bool,
 ) -> None:
     """Render one posting from the guide and an employer's options.
 
@@ -178,7 +186,7 @@ def render(
     if fmt is not None:
         chosen = check_format(fmt)
     elif not to_stdout and output is not None:
-        chosen = format_for_path(output) or "md"
+        chosen = format_for_path(output)
     else:
         chosen = "md"
     data = generate(
@@ -197,6 +205,153 @@ def render(
         assert output is not None
         path = write_atomic(output, data, force=force)
         click.echo(f"wrote {path} ({chosen}, {len(data):,} bytes)", err=True)
+    if run_lint:
+        from .lint import format_report, lint_rendered
+
+        report = lint_rendered(
+            guide=guide,
+            employer_file=employer,
+            setting=setting,
+            education=education,
+            assignments=assignments,
+            template=template,
+        )
+        # line numbers are the Markdown's: name the file only when it is that Markdown
+        source = output if output not in (None, "-") and chosen == "md" else "<posting>"
+        click.echo(format_report(report, str(source)), err=True, nl=False)
+
+
+_ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _lint_rules_table() -> str:
+    from .lint import RULES
+
+    lines = []
+    for rule in RULES.values():
+        default = "" if rule.default_enabled else "  (off unless --enable)"
+        lines.append(f"{rule.id:<24}{rule.severity:<9}{rule.summary}{default}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument(
+    "file", required=False, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
+)
+@render_options
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any error-level finding exists.")
+@click.option("--disable", multiple=True, metavar="RULE", help="Turn a rule off (repeatable).")
+@click.option("--enable", multiple=True, metavar="RULE", help="Turn a rule on (repeatable).")
+@click.option(
+    "--max-grade",
+    type=float,
+    default=12.0,
+    show_default=True,
+    help="Highest Flesch–Kincaid grade before the readability warning.",
+)
+@click.option(
+    "--region",
+    metavar="STATE",
+    help="FILE only: the posting's US state (name or postal code), instead of the detected one.",
+)
+@click.option(
+    "--date",
+    "date_posted",
+    type=_ISO_DATE,
+    metavar="YYYY-MM-DD",
+    help="FILE only: the posting's date, which decides the pay-transparency laws in force.",
+)
+@click.option(
+    "--today",
+    type=_ISO_DATE,
+    metavar="YYYY-MM-DD",
+    help="Judge expiry (and undated postings) as of this date instead of today.",
+)
+@click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+def lint(
+    file: Path | None,
+    guide: str | None,
+    employer: Path | None,
+    setting: str | None,
+    education: str | None,
+    assignments: tuple[str, ...],
+    template: Path | None,
+    as_json: bool,
+    strict: bool,
+    disable: tuple[str, ...],
+    enable: tuple[str, ...],
+    max_grade: float,
+    region: str | None,
+    date_posted: Any,
+    today: Any,
+    list_rules: bool,
+) -> None:
+    """Check a posting for gender-coded wording, pay transparency, readability, completeness.
+
+    Give a FILE (Markdown or plain text; '-' reads stdin), or the render options to check what
+    `jobgen render` would produce. For a FILE, facts come from the text: the title, a
+    "Location: ..." or "City, ST" line, a pay range, "Posted:" and "Applications close" dates;
+    --region and --date override them.
+
+    \b
+    Examples:
+      jobgen lint posting.md --strict
+      jobgen lint -e examples/riverside-inpatient.yaml --json
+      jobgen lint posting.md --region CO --date 2026-01-15 --disable readability
+    """
+    from dataclasses import replace
+
+    from ._yaml import decode_text, read_text
+    from .lint import LintConfig, format_report, infer_context, lint_rendered, lint_text
+
+    if list_rules:
+        click.echo(_lint_rules_table())
+        return
+    config = LintConfig(
+        max_grade=max_grade,
+        today=today.date() if today else None,
+        disable=frozenset(disable),
+        enable=frozenset(enable),
+    )
+    rendering = any((guide, employer, setting, education, assignments, template))
+    if file is not None:
+        if rendering:
+            raise UsageError("give a FILE or render options (--employer, --setting, ...), not both")
+        if str(file) == "-":
+            source = "<stdin>"
+            text = decode_text(sys.stdin.buffer.read(), source, what="posting")
+        else:
+            source = str(file)
+            text = read_text(file, what="posting")
+        context = infer_context(text)
+        if region is not None:
+            context = replace(context, region=region, region_line=None)
+        if date_posted is not None:
+            context = replace(context, date_posted=date_posted.date())
+        report = lint_text(text, context=context, config=config)
+    else:
+        if region is not None or date_posted is not None:
+            raise UsageError(
+                "--region and --date are for a FILE; when rendering, use "
+                "--set location.region=... and --set date_posted=..."
+            )
+        source = "<posting>"
+        report = lint_rendered(
+            guide=guide,
+            employer_file=employer,
+            setting=setting,
+            education=education,
+            assignments=assignments,
+            template=template,
+            config=config,
+        )
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_report(report, source), nl=False)
+    if strict and report.has_errors:
+        sys.exit(1)
 
 
 @cli.command()

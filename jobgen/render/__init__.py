@@ -22,8 +22,19 @@ EXTENSIONS: dict[str, str] = {".md": "md", ".markdown": "md"}
 BINARY_FORMATS: frozenset[str] = frozenset()
 
 
-def format_for_path(path: str) -> str | None:
-    return EXTENSIONS.get(Path(path).suffix.lower())
+def format_for_path(path: str) -> str:
+    """The format an output file name asks for: ``posting.docx`` → ``docx``; no extension → md."""
+    suffix = Path(path).suffix.lower()
+    if not suffix:
+        return "md"
+    if suffix not in EXTENSIONS:
+        known = ", ".join(f"{ext} ({fmt})" for ext, fmt in EXTENSIONS.items())
+        raise UsageError(
+            f"cannot tell the format from the extension {suffix!r}; use -f FORMAT, "
+            f"or one of these extensions: {known}",
+            source="--output",
+        )
+    return EXTENSIONS[suffix]
 
 
 def check_format(name: str) -> str:
