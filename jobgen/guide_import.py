@@ -89,7 +89,7 @@ def _last_char(text: str) -> str:
 
 def _item(text: str) -> tuple[str, str] | None:
     """``("Label", "description")`` when the line is a ``Label: description`` item."""
-    m = _ITEM.match(_BULLET.sub("", text))
+    m = _ITEM.match(_BULLET.sub("", _strip_symbols(text)))
     if m is None:
         return None
     name = m["name"].strip()
@@ -129,7 +129,7 @@ def _heading_shaped(text: str) -> bool:
 
 
 def _heading_text(text: str) -> str:
-    return _strip_symbols(text).rstrip(":").strip()
+    return _BULLET.sub("", _strip_symbols(text)).rstrip(":").strip()
 
 
 def _kind_of(heading: str) -> str:

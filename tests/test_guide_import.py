@@ -388,7 +388,7 @@ def test_notes_outside_a_notes_section_are_collected(guide_text: str) -> None:
     assert len(data["sections"][0]["items"]) == 5
 
 
-def test_bulleted_and_numbered_items_parse_like_plain_ones(guide_text: str) -> None:
+def test_bullets_numbers_and_emoji_before_items_and_headings_are_dropped(guide_text: str) -> None:
     lines = guide_text.splitlines()
     out = []
     for line in lines:
@@ -396,6 +396,10 @@ def test_bulleted_and_numbered_items_parse_like_plain_ones(guide_text: str) -> N
             line = "1. " + line
         elif line.startswith(("Inpatient Facilities:", "Outpatient Clinics:")):
             line = "• " + line
+        elif line.startswith("Empathy and Compassion:"):
+            line = "✅ " + line
+        elif line in ("Role and Responsibilities", "Skills and Qualifications"):
+            line = "2. " + line
         out.append(line)
     assert import_guide_text("\n".join(out), "b.txt") == import_guide_text(guide_text, "m.txt")
 
