@@ -88,7 +88,8 @@ def render_options(f: F) -> F:
         click.option(
             "--guide",
             metavar="NAME|PATH",
-            help="Built-in guide name or a guide .yaml file (default: mental-health-technician).",
+            help="Built-in guide name, a guide .yaml file or a guide text .txt "
+            "(default: mental-health-technician).",
         ),
         click.option(
             "-e",
@@ -394,7 +395,9 @@ def lint(
 
 
 @cli.command()
-@click.option("--guide", metavar="NAME|PATH", help="Built-in guide name or a guide .yaml file.")
+@click.option(
+    "--guide", metavar="NAME|PATH", help="Built-in guide name, guide .yaml file or guide text .txt."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def options(guide: str | None, as_json: bool) -> None:
     """List the guide's settings and education levels, the formats and the employer fields."""
@@ -477,7 +480,9 @@ def preview(
 
 
 @cli.command()
-@click.option("--guide", metavar="NAME|PATH", help="Built-in guide name or a guide .yaml file.")
+@click.option(
+    "--guide", metavar="NAME|PATH", help="Built-in guide name, guide .yaml file or guide text .txt."
+)
 @click.option(
     "-o",
     "--output",
@@ -547,3 +552,140 @@ def init(guide: str | None, output: str, force: bool, no_input: bool) -> None:
         return
     path = write_atomic(output, text.encode("utf-8"), force=force)
     click.echo(f"wrote {path}; render it with: jobgen render -e {path}", err=True)
+
+
+@cli.group()
+def guide() -> None:
+    """Import, check and inspect career guides.
+
+    A guide is the occupation's content (responsibilities, skills, settings, education
+    pathways, growth paths, steps, notes, FAQ) that postings are made from. Any guide text
+    written like the built-in Mental Health Technician guide can be imported.
+
+    \b
+    Examples:
+      jobgen guide import pharmacy-technician.txt -o pharmacy-technician.yaml
+      jobgen guide validate pharmacy-technician.yaml
+      jobgen guide show pharmacy-technician.yaml
+      jobgen render --guide pharmacy-technician.yaml --setting hospital --education associate
+    """
+
+
+@guide.command("import")
+@click.argument("text", metavar="TEXT")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE.yaml",
+    help="Write the guide file here (atomically) instead of stdout; '-' is stdout.",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def guide_import(text: str, output: str | None, force: bool) -> None:
+    """Turn a guide text into a guide file that --guide accepts.
+
+    TEXT is a UTF-8 text file, or '-' for stdin, written like the Mental Health Technician
+    guide: a title line ("<Occupation> Job Description"), headed sections of
+    "Label: description" lines, notes, a conclusion and an FAQ (question, '+', answer).
+    Sections are recognised by their headings; unknown ones are kept as kind "other".
+    """
+    from ._yaml import MAX_INPUT_BYTES, decode_text
+    from .errors import ValidationError
+    from .guide import describe_guide, guide_from_data
+    from .guide_import import dump_guide_yaml, import_guide_file, import_guide_text
+    from .output import write_atomic
+
+    if text == "-":
+        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        if len(raw) > MAX_INPUT_BYTES:
+            raise ValidationError(
+                f"more than {MAX_INPUT_BYTES:,} bytes; jobgen reads guide texts up to that size",
+                source="<stdin>",
+            )
+        data = import_guide_text(decode_text(raw, "<stdin>", what="guide text"), "<stdin>")
+    else:
+        data = import_guide_file(text)
+    document = dump_guide_yaml(data)
+    if output in (None, "-"):
+        click.echo(document, nl=False)
+        return
+    assert output is not None
+    path = write_atomic(output, document.encode("utf-8"), force=force)
+    info = describe_guide(guide_from_data(data, str(path)))
+    click.echo(f"wrote {path}: the {info['occupation']} guide", err=True)
+    for s in info["sections"]:
+        click.echo(f"  {s['kind']:<17} {s['heading']} ({_counts(s)})", err=True)
+    click.echo(
+        f"  notes: {info['notes']}, FAQ entries: {info['faq']}, "
+        f"conclusion: {'yes' if info['conclusion'] else 'no'}",
+        err=True,
+    )
+    click.echo(f"use it with: jobgen options --guide {path}", err=True)
+
+
+def _counts(section: dict[str, Any]) -> str:
+    parts = [
+        f"{section[key]} {key if section[key] != 1 else key[:-1]}"
+        for key in ("items", "paragraphs")
+        if section[key]
+    ]
+    return ", ".join(parts) or "empty"
+
+
+@guide.command("validate")
+@click.argument("file", metavar="FILE")
+def guide_validate(file: str) -> None:
+    """Check a guide file (.yaml, or a guide text .txt) and say what it holds.
+
+    Exits 0 when the guide can be used, 1 with the file, line and problem when it cannot.
+    """
+    from .guide import describe_guide, load_guide
+
+    info = describe_guide(load_guide(file))
+    tailored = info["tailoring"]
+    layer = (
+        f"tailoring for {len(tailored['settings'])} of {len(info['settings'])} settings and "
+        f"{len(tailored['education'])} of {len(info['education'])} education levels"
+        if tailored["settings"] or tailored["education"]
+        else "no tailoring layer (postings are tailored from the guide's own text)"
+    )
+    click.echo(
+        f"{file}: ok: the {info['occupation']} guide, {len(info['sections'])} sections, "
+        f"{len(info['settings'])} settings, {len(info['education'])} education levels; {layer}"
+    )
+
+
+@guide.command("show")
+@click.argument("name", metavar="[NAME|FILE]", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def guide_show(name: str | None, as_json: bool) -> None:
+    """Summarise a guide: its sections, settings and education levels.
+
+    NAME is a built-in guide (default: mental-health-technician) or a guide file (.yaml or .txt).
+    """
+    from .guide import describe_guide, load_guide
+
+    info = describe_guide(load_guide(name))
+    if as_json:
+        click.echo(json.dumps(info, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{info['title']}  [{info['slug']}]")
+    click.echo(f"Source: {info['source']}\n")
+    click.echo("Sections:")
+    for s in info["sections"]:
+        click.echo(f"  {s['kind']:<17} {s['heading']} ({_counts(s)})")
+    click.echo(
+        f"  notes: {info['notes']}, FAQ entries: {info['faq']}, "
+        f"conclusion: {'yes' if info['conclusion'] else 'no'}\n"
+    )
+    tailored = info["tailoring"]
+    for key, title, flag in (
+        ("settings", "Settings", "--setting"),
+        ("education", "Education levels", "--education"),
+    ):
+        click.echo(f"{title} ({flag}):")
+        width = max(len(c["slug"]) for c in info[key]) + 2
+        for c in info[key]:
+            mark = "" if c["slug"] in tailored[key] else "  (untailored: the guide's own text)"
+            also = f"  also: {', '.join(c['aliases'])}" if c["aliases"] else ""
+            click.echo(f"  {c['slug']:<{width}}{c['name']}{also}{mark}")
+        click.echo()
