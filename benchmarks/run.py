@@ -1,0 +1,648 @@
+#!/usr/bin/env python3
+"""jobgen's benchmark harness: every figure of issue 10, measured side by side in one run.
+
+    python benchmarks/run.py              # the full run (a few minutes on 2 cores)
+    python benchmarks/run.py --quick      # a smoke run with tiny counts (seconds)
+    python benchmarks/run.py --write      # also rewrite benchmarks/RESULTS.md
+    python benchmarks/run.py --json FILE  # the raw figures as JSON
+
+It measures the checkout it lives in (``PYTHONPATH`` points at it), with the interpreter that runs
+it, and prints medians and ratios:
+
+- start-up: ``jobgen --help``, ``jobgen render -f md`` and ``-f docx`` as fresh processes, against
+  ``python -c "import click, jinja2, yaml"`` (and ``+ docx``) as the floor;
+- per posting in one process: options, compose, Markdown, DOCX, HTML, JSON-LD (formats that are
+  not registered are skipped with a note), and the lower bound of a DOCX: its members written
+  with ``zipfile`` alone;
+- pandoc converting the same Markdown postings to DOCX, one process per posting (the baseline);
+- ``jobgen batch`` of 1,000 and 10,000 rows to Markdown and to DOCX with ``--jobs 1`` and
+  ``--jobs 2``: postings per second and the peak memory of the largest process.
+
+No figure here is asserted by the test suite; ``tests/test_benchmarks.py`` only proves that
+``--quick`` runs. See benchmarks/README.md for the method.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import gc
+import io
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+EPOCH = "1795824000"  # 2026-11-28: every posting carries the same date, as in the tests
+
+# The console script that `pip install` writes runs exactly this.
+JOBGEN = ("-c", "import sys; from jobgen.cli import main; sys.argv[0] = 'jobgen'; sys.exit(main())")
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class Plan:
+    startup_runs: int
+    posting_rounds: int
+    corpus: int
+    pandoc_runs: int
+    batch_sizes: tuple[int, ...]
+    batch_jobs: tuple[int, ...] = (1, 2)
+    batch_formats: tuple[str, ...] = ("md", "docx")
+
+
+FULL = Plan(
+    startup_runs=21, posting_rounds=15, corpus=48, pandoc_runs=20, batch_sizes=(1_000, 10_000)
+)
+QUICK = Plan(startup_runs=2, posting_rounds=2, corpus=6, pandoc_runs=2, batch_sizes=(20, 40))
+
+
+@dataclass
+class Report:
+    """Everything measured, JSON-ready."""
+
+    machine: dict[str, Any] = field(default_factory=dict)
+    startup: list[dict[str, Any]] = field(default_factory=list)
+    posting: list[dict[str, Any]] = field(default_factory=list)
+    pandoc: dict[str, Any] = field(default_factory=dict)
+    batch: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def child_env() -> dict[str, str]:
+    """The environment of every measured process: this checkout first on the path, bytecode
+    caches allowed (an installed wheel has them), no JOBGEN_* settings, a fixed date."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JOBGEN_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["SOURCE_DATE_EPOCH"] = EPOCH
+    return env
+
+
+def median_ms(samples: Sequence[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+# --------------------------------------------------------------------------- the postings
+
+EMPLOYERS = (
+    ("Riverside Behavioral Health", "Denver", "CO", "https://riverside-bh.example"),
+    ("Harbor Community Mental Health Center", "Tacoma", "WA", "https://harborcmhc.example"),
+    ("New Dawn Recovery & Detox", "Columbus", "OH", "https://newdawn.example"),
+)
+SETTINGS = ("inpatient", "outpatient", "community", "substance")
+EDUCATION = ("high-school", "associate", "bachelor", "training-program")
+BENEFITS = (
+    "Medical, dental and vision insurance from day one",
+    "403(b) retirement plan with a 4% match",
+    "Tuition assistance for degrees in psychology, social work and nursing",
+    "Paid time off from your first month",
+)
+
+
+def make_row(i: int) -> dict[str, str]:
+    """Row ``i`` of the benchmark input: every setting × education level, three employers, and
+    the fields a real posting fills (pay, schedule, benefits, links, dates)."""
+    name, city, region, site = EMPLOYERS[i % len(EMPLOYERS)]
+    hourly = i % 2 == 0
+    low = 18 + i % 7 if hourly else 41_000 + 500 * (i % 9)
+    return {
+        "requisition_id": f"BENCH-{i + 1:05d}",
+        "employer.name": name,
+        "employer.website": site,
+        "setting": SETTINGS[i % len(SETTINGS)],
+        "education": EDUCATION[(i // len(SETTINGS)) % len(EDUCATION)],
+        "location.city": city,
+        "location.region": region,
+        "location.country": "US",
+        "employment_type": ("full-time", "part-time", "per-diem")[i % 3],
+        "schedule": "Night shift, 7 p.m. to 7:30 a.m., three 12-hour shifts a week",
+        "salary.min": f"{low:.2f}",
+        "salary.max": f"{low * 1.25:.2f}",
+        "salary.period": "hour" if hourly else "year",
+        "certification": ("required", "preferred", "none")[i % 3],
+        "experience_months": str(6 * (i % 4)),
+        "benefits": ";".join(BENEFITS[: 1 + i % len(BENEFITS)]),
+        "apply.url": f"{site}/careers/{i + 1}",
+        "apply.email": "careers@" + site.removeprefix("https://"),
+        "date_posted": "2026-11-28",
+        "valid_through": "2027-01-15",
+    }
+
+
+def write_csv(path: Path, n: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(make_row(0)))
+        writer.writeheader()
+        for i in range(n):
+            writer.writerow(make_row(i))
+
+
+# --------------------------------------------------------------------------- machine
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "executable": sys.executable,
+    }
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        load = os.getloadavg()
+        info["load"] = f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    except OSError:
+        pass
+    from importlib.metadata import PackageNotFoundError, version
+
+    libs = {}
+    for dist in ("click", "Jinja2", "PyYAML", "python-docx", "lxml", "markdown-it-py"):
+        try:
+            libs[dist] = version(dist)
+        except PackageNotFoundError:
+            libs[dist] = "missing"
+    try:
+        import yaml
+
+        libs["PyYAML"] += " (libyaml)" if yaml.__with_libyaml__ else " (pure Python)"
+    except ImportError:
+        pass
+    info["libraries"] = libs
+    pandoc = shutil.which("pandoc")
+    if pandoc:
+        out = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout
+        info["pandoc"] = out.splitlines()[0] if out else pandoc
+    git = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
+    )
+    info["commit"] = git.stdout.strip() or "unknown"
+    return info
+
+
+# --------------------------------------------------------------------------- start-up
+
+
+def measure_startup(plan: Plan, report: Report, scratch: Path) -> None:
+    py = sys.executable
+    employer = str(ROOT / "examples" / "riverside-inpatient.yaml")
+    commands: list[tuple[str, list[str], str | None]] = [
+        ("python -c pass (the interpreter)", [py, "-c", "pass"], None),
+        ("floor: import click, jinja2, yaml", [py, "-c", "import click, jinja2, yaml"], None),
+        (
+            "floor + docx: import click, jinja2, yaml, docx",
+            [py, "-c", "import click, jinja2, yaml, docx"],
+            None,
+        ),
+        ("jobgen --help", [py, *JOBGEN, "--help"], "floor: import click, jinja2, yaml"),
+        (
+            "jobgen render -e EMPLOYER -f md",
+            [py, *JOBGEN, "render", "-e", employer, "-f", "md", "-o", "-"],
+            "floor: import click, jinja2, yaml",
+        ),
+        (
+            "jobgen render -e EMPLOYER -f docx",
+            [py, *JOBGEN, "render", "-e", employer, "-f", "docx", "-o", "-"],
+            "floor + docx: import click, jinja2, yaml, docx",
+        ),
+    ]
+    env = child_env()
+    samples: dict[str, list[float]] = {name: [] for name, _, _ in commands}
+    for _, argv, _ in commands:  # warm-up: bytecode caches, the OS's file cache
+        subprocess.run(argv, env=env, cwd=scratch, stdout=subprocess.DEVNULL, check=True)
+    for _ in range(plan.startup_runs):
+        for name, argv, _ in commands:  # interleaved, so a busy moment hits every command
+            start = time.perf_counter()
+            subprocess.run(argv, env=env, cwd=scratch, stdout=subprocess.DEVNULL, check=True)
+            samples[name].append(time.perf_counter() - start)
+    medians = {name: median_ms(values) for name, values in samples.items()}
+    for name, _, floor in commands:
+        row: dict[str, Any] = {
+            "command": name,
+            "median_ms": medians[name],
+            "min_ms": min(samples[name]) * 1000,
+            "runs": len(samples[name]),
+        }
+        if floor:
+            row["floor"] = floor
+            row["ratio"] = medians[name] / medians[floor]
+        report.startup.append(row)
+
+
+# --------------------------------------------------------------------------- per posting
+
+
+def time_per_item(func: Callable[[Any], Any], items: Sequence[Any], rounds: int) -> float:
+    """Median seconds per item over ``rounds`` passes through ``items`` (after one warm-up)."""
+    for item in items:
+        func(item)
+    per_round = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for item in items:
+            func(item)
+        per_round.append((time.perf_counter() - start) / len(items))
+    return statistics.median(per_round)
+
+
+def zip_members(data: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return [(info.filename, package.read(info)) for info in package.infolist()]
+
+
+def zip_only(members: list[tuple[str, bytes]]) -> bytes:
+    """The lower bound of a DOCX writer: the finished members, deflated by zipfile alone."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in members:
+            package.writestr(name, data)
+    return out.getvalue()
+
+
+def measure_postings(plan: Plan, report: Report) -> list[str]:
+    """Per-posting costs in one warm process; returns the Markdown of the corpus (for pandoc)."""
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    sys.path.insert(0, str(ROOT))
+    import jobgen
+    from jobgen.compose import compose
+    from jobgen.employer import OptionLayer, options_from_layers
+    from jobgen.render import FORMATS, render
+
+    guide = jobgen.load_guide()
+    rows = [make_row(i) for i in range(plan.corpus)]
+    options = [options_from_layers(guide, [OptionLayer("row", row)]) for row in rows]
+    postings = [compose(guide, o) for o in options]
+    steps: list[tuple[str, str, Callable[[Any], Any], Sequence[Any]]] = [
+        (
+            "options",
+            "a CSV row → validated EmployerOptions",
+            lambda row: options_from_layers(guide, [OptionLayer("row", row)]),
+            rows,
+        ),
+        ("compose", "Guide + options → Posting", lambda o: compose(guide, o), options),
+    ]
+    for fmt, what in (
+        ("md", "Posting → Markdown bytes"),
+        ("docx", "Posting → DOCX bytes (Markdown, then Word)"),
+        ("html", "Posting → HTML bytes"),
+        ("jsonld", "Posting → JSON-LD bytes"),
+    ):
+        if fmt in FORMATS:
+            steps.append((fmt, what, lambda p, fmt=fmt: render(p, fmt), postings))
+        else:
+            report.notes.append(f"per posting: -f {fmt} is not in this checkout yet: skipped")
+    documents = [render(p, "docx") for p in postings] if "docx" in FORMATS else []
+    members = [zip_members(d) for d in documents]
+    if members:
+        steps.append(
+            (
+                "zip-only lower bound",
+                "the same DOCX members written with zipfile alone",
+                zip_only,
+                members,
+            )
+        )
+    for name, what, func, items in steps:
+        seconds = time_per_item(func, items, plan.posting_rounds)
+        report.posting.append(
+            {"step": name, "what": what, "ms": seconds * 1000, "per_second": 1 / seconds}
+        )
+    if documents:
+        sizes = [len(d) for d in documents]
+        report.notes.append(
+            f"DOCX size: median {statistics.median(sizes) / 1024:.1f} KiB; its members unzipped: "
+            f"{statistics.median(sum(len(b) for _, b in m) for m in members) / 1024:.1f} KiB"
+        )
+    return [render(p, "md").decode("utf-8") for p in postings]
+
+
+# --------------------------------------------------------------------------- pandoc
+
+
+def measure_pandoc(plan: Plan, report: Report, markdowns: list[str], scratch: Path) -> None:
+    """pandoc's own defaults (the baseline of the targets), and with jobgen's reference document
+    (the same branding jobgen applies; pandoc is slower reading its large styles part)."""
+    pandoc = shutil.which("pandoc")
+    if not pandoc:
+        report.notes.append("pandoc is not installed: no baseline")
+        return
+    sources = []
+    for i in range(plan.pandoc_runs):
+        path = scratch / f"pandoc-{i}.md"
+        path.write_text(markdowns[i % len(markdowns)], encoding="utf-8")
+        sources.append(path)
+    variants = {
+        "plain": [pandoc, "-f", "markdown", "-t", "docx"],
+        "reference": [
+            pandoc,
+            "-f",
+            "markdown",
+            "-t",
+            "docx",
+            f"--reference-doc={ROOT / 'templates' / 'reference.docx'}",
+        ],
+    }
+    samples: dict[str, list[float]] = {name: [] for name in variants}
+    for argv in variants.values():
+        subprocess.run([*argv, "-o", str(scratch / "warm.docx"), str(sources[0])], check=True)
+    for i, source in enumerate(sources):
+        for name, argv in variants.items():
+            start = time.perf_counter()
+            target = scratch / f"pandoc-{i}-{name}.docx"
+            subprocess.run([*argv, "-o", str(target), str(source)], check=True)
+            samples[name].append(time.perf_counter() - start)
+    report.pandoc = {
+        "command": "pandoc -f markdown -t docx -o posting.docx posting.md",
+        "ms": median_ms(samples["plain"]),
+        "reference_command": "the same with --reference-doc=templates/reference.docx",
+        "reference_ms": median_ms(samples["reference"]),
+        "runs": len(sources),
+    }
+
+
+# --------------------------------------------------------------------------- batch
+
+
+def batch_available() -> bool:
+    sys.path.insert(0, str(ROOT))
+    from jobgen.cli import cli
+
+    return "batch" in getattr(cli, "commands", {})
+
+
+def run_measured(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int]:
+    """(seconds, exit status, peak RSS in KiB of the largest process in the tree)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    # ru_maxrss of a waited child covers its own waited children (the worker processes)
+    return elapsed, process.returncode, int(usage.ru_maxrss)
+
+
+def measure_batch(plan: Plan, report: Report, scratch: Path) -> None:
+    if not batch_available():
+        report.notes.append("`jobgen batch` is not in this checkout yet: no batch figures")
+        return
+    env = child_env()
+    for size in plan.batch_sizes:
+        source = scratch / f"rows-{size}.csv"
+        write_csv(source, size)
+        for fmt in plan.batch_formats:
+            for jobs in plan.batch_jobs:
+                out = scratch / f"out-{size}-{fmt}-{jobs}"
+                argv = [sys.executable, *JOBGEN, "batch", str(source), "--out-dir", str(out)]
+                argv += ["-f", fmt, "--jobs", str(jobs)]
+                seconds, status, peak = run_measured(argv, env, scratch)
+                written = sum(1 for p in out.iterdir() if p.suffix == f".{fmt}")
+                shutil.rmtree(out, ignore_errors=True)
+                report.batch.append(
+                    {
+                        "rows": size,
+                        "format": fmt,
+                        "jobs": jobs,
+                        "seconds": seconds,
+                        "per_second": size / seconds,
+                        "peak_mib": peak / 1024,
+                        "exit": status,
+                        "written": written,
+                    }
+                )
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def evaluate(report: Report) -> None:
+    def add(target: str, figure: str, met: bool | None) -> None:
+        report.targets.append({"target": target, "measured": figure, "met": met})
+
+    startup = {row["command"]: row for row in report.startup}
+    posting = {row["step"]: row for row in report.posting}
+    batch = {(b["rows"], b["format"], b["jobs"]): b for b in report.batch}
+    docx_ms = posting.get("docx", {}).get("ms")
+    # in a batch, per posting: the rows of the largest --jobs 1 DOCX run, start-up included
+    largest = max((b["rows"] for b in report.batch), default=None)
+    batch_docx = batch.get((largest, "docx", 1)) if largest else None
+    docx_batch_ms = 1000 / batch_docx["per_second"] if batch_docx else docx_ms
+    where = "batch --jobs 1" if batch_docx else "in one process"
+    if report.pandoc and docx_batch_ms:
+        ratio = report.pandoc["ms"] / docx_batch_ms
+        add(
+            "DOCX ≥ 14× faster per posting than a pandoc process per posting",
+            f"{ratio:.1f}× ({docx_batch_ms:.2f} ms {where} vs {report.pandoc['ms']:.1f} ms)",
+            ratio >= 14,
+        )
+    if docx_batch_ms and "zip-only lower bound" in posting:
+        bound = posting["zip-only lower bound"]["ms"]
+        ratio = docx_batch_ms / bound
+        add(
+            "DOCX within 3× of the zip-only lower bound",
+            f"{ratio:.2f}× ({docx_batch_ms:.2f} ms {where} vs {bound:.2f} ms)",
+            ratio <= 3,
+        )
+    md1 = batch.get((largest, "md", 1)) if largest else None
+    if md1:
+        add(
+            "Markdown batch ≥ 5,000 postings/s with --jobs 1",
+            f"{md1['per_second']:,.0f} postings/s ({largest:,} rows, start-up included)",
+            md1["per_second"] >= 5000,
+        )
+    for command, limit in (
+        ("jobgen render -e EMPLOYER -f md", 1.3),
+        ("jobgen --help", 1.2),
+    ):
+        if command in startup:
+            row = startup[command]
+            add(
+                f"cold start of `{command}` within {limit}× of the import floor",
+                f"{row['ratio']:.2f}× ({row['median_ms']:.0f} ms vs "
+                f"{startup[row['floor']]['median_ms']:.0f} ms)",
+                row["ratio"] <= limit,
+            )
+    for fmt in ("md", "docx"):
+        runs = sorted((b for b in report.batch if b["format"] == fmt), key=lambda b: b["rows"])
+        if len(runs) >= 2:
+            peak = max(b["peak_mib"] for b in runs)
+            small = max(b["peak_mib"] for b in runs if b["rows"] == runs[0]["rows"])
+            big = max(b["peak_mib"] for b in runs if b["rows"] == runs[-1]["rows"])
+            add(
+                f"{fmt} batch: peak memory per process < 120 MB, flat as the input grows",
+                f"{peak:.0f} MiB at most; {small:.0f} MiB at {runs[0]['rows']:,} rows, "
+                f"{big:.0f} MiB at {runs[-1]['rows']:,}",
+                peak * 1.048576 < 120 and big <= small * 1.15 + 2,
+            )
+        one = batch.get((largest, fmt, 1)) if largest else None
+        two = batch.get((largest, fmt, 2)) if largest else None
+        if one and two:
+            speedup = two["per_second"] / one["per_second"]
+            add(
+                f"{fmt} batch: --jobs 2 ≥ 1.7× --jobs 1",
+                f"{speedup:.2f}× ({two['per_second']:,.0f} vs {one['per_second']:,.0f} postings/s)",
+                speedup >= 1.7,
+            )
+
+
+# --------------------------------------------------------------------------- output
+
+
+def markdown_report(report: Report, argv: Sequence[str]) -> str:
+    m = report.machine
+    lines = [
+        "# jobgen benchmark results",
+        "",
+        f"Measured {m.get('date')} by `python benchmarks/run.py {' '.join(argv)}`".rstrip()
+        + f" at commit `{m.get('commit')}`.",
+        "Rerun it after changing the code; benchmarks/README.md explains the method.",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {m.get('cpu', 'unknown')}, {m.get('cpus')} logical CPUs"
+        + (f" (load average before the run: {m['load']})" if "load" in m else ""),
+        f"- {m.get('platform')}",
+        f"- Python {m.get('python')}; "
+        + ", ".join(f"{k} {v}" for k, v in m.get("libraries", {}).items()),
+    ]
+    if "pandoc" in m:
+        lines.append(f"- {m['pandoc']}")
+    lines += ["", "## Targets", "", "| Target | Measured | Met |", "|---|---|---|"]
+    for t in report.targets:
+        met = {True: "yes", False: "**no**", None: "n/a"}[t["met"]]
+        lines.append(f"| {t['target']} | {t['measured']} | {met} |")
+    lines += [
+        "",
+        "## Start-up (fresh process, median wall time)",
+        "",
+        "| Command | Median | Fastest | Ratio to floor |",
+        "|---|---:|---:|---:|",
+    ]
+    for row in report.startup:
+        ratio = f"{row['ratio']:.2f}×" if "ratio" in row else ""
+        lines.append(
+            f"| `{row['command']}` | {row['median_ms']:.1f} ms | {row['min_ms']:.1f} ms | {ratio} |"
+        )
+    lines += [
+        "",
+        "## Per posting, in one warm process",
+        "",
+        "| Step | What | Median per posting | Per second |",
+        "|---|---|---:|---:|",
+    ]
+    for row in report.posting:
+        lines.append(
+            f"| {row['step']} | {row['what']} | {row['ms']:.3f} ms | {row['per_second']:,.0f} |"
+        )
+    if report.pandoc:
+        p = report.pandoc
+        lines += [
+            "",
+            "## Baseline: pandoc, one process per posting",
+            "",
+            f"`{p['command']}`: median **{p['ms']:.1f} ms** per posting over {p['runs']} "
+            f"postings; {p['reference_command']}: {p['reference_ms']:.1f} ms. The targets use "
+            "the first, the faster.",
+        ]
+        docx = next((r for r in report.posting if r["step"] == "docx"), None)
+        if docx:
+            lines.append(
+                f"jobgen's DOCX in one process: {docx['ms']:.2f} ms, "
+                f"{p['ms'] / docx['ms']:.0f}× faster."
+            )
+    if report.batch:
+        lines += [
+            "",
+            "## `jobgen batch` (whole command: start-up, reading, rendering, writing files)",
+            "",
+            "| Rows | Format | --jobs | Time | Postings/s | Peak memory (largest process) |",
+            "|---:|---|---:|---:|---:|---:|",
+        ]
+        for b in report.batch:
+            status = "" if b["exit"] == 0 else f" (exit {b['exit']})"
+            lines.append(
+                f"| {b['rows']:,} | {b['format']} | {b['jobs']} | {b['seconds']:.2f} s{status} | "
+                f"{b['per_second']:,.0f} | {b['peak_mib']:.0f} MiB |"
+            )
+    if report.notes:
+        lines += ["", "## Notes", ""] + [f"- {note}" for note in report.notes]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny counts: a smoke run")
+    parser.add_argument("--write", action="store_true", help=f"rewrite {RESULTS.name}")
+    parser.add_argument("--json", metavar="FILE", help="write the raw figures as JSON")
+    parser.add_argument(
+        "--only",
+        metavar="PARTS",
+        default="startup,posting,pandoc,batch",
+        help="comma-separated parts to run (default: all): startup, posting, pandoc, batch",
+    )
+    parser.add_argument(
+        "--scratch",
+        metavar="DIR",
+        help="where batch output and pandoc files go (default: a temporary folder); "
+        "the file system's speed shows in the batch figures",
+    )
+    args = parser.parse_args(argv)
+    parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    unknown = parts - {"startup", "posting", "pandoc", "batch"}
+    if unknown:
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
+    plan = QUICK if args.quick else FULL
+    report = Report(machine=machine())
+    gc.collect()
+    with tempfile.TemporaryDirectory(prefix="jobgen-bench-", dir=args.scratch) as tmp:
+        scratch = Path(tmp)
+        report.notes.append(f"scratch folder for batch and pandoc files: {scratch.parent}")
+        if "startup" in parts:
+            print("start-up ...", file=sys.stderr, flush=True)
+            measure_startup(plan, report, scratch)
+        markdowns: list[str] = []
+        if parts & {"posting", "pandoc"}:
+            print("per posting ...", file=sys.stderr, flush=True)
+            markdowns = measure_postings(plan, report)
+        if "pandoc" in parts:
+            print("pandoc ...", file=sys.stderr, flush=True)
+            measure_pandoc(plan, report, markdowns, scratch)
+        if "batch" in parts:
+            print("batch ...", file=sys.stderr, flush=True)
+            measure_batch(plan, report, scratch)
+    evaluate(report)
+    shown = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--write"]
+    text = markdown_report(report, shown)
+    print(text)
+    if args.write:
+        RESULTS.write_text(text, encoding="utf-8")
+        print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.__dict__, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
