@@ -15,14 +15,19 @@ or in one call: ``jobgen.generate(values={...}, fmt="md")``.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
-from .compose import Posting, compose
-from .employer import EmployerOptions, load_options
 from .errors import JobgenError, UsageError, ValidationError
-from .guide import Guide, load_guide
-from .render import FORMATS, render
+from .render import FORMATS, render  # light: the renderers themselves load on first use
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .compose import Posting, compose
+    from .employer import EmployerOptions, load_options
+    from .guide import Guide, load_guide
 
 __version__ = "0.1.0"
 __all__ = [
@@ -60,6 +65,12 @@ def generate(
     ``environ`` defaults to ``os.environ`` (for ``JOBGEN_*`` and ``SOURCE_DATE_EPOCH``); pass
     ``{}`` to ignore the environment.
     """
+    from pathlib import Path
+
+    from .compose import compose
+    from .employer import load_options
+    from .guide import Guide, load_guide
+
     g = guide if isinstance(guide, Guide) else load_guide(guide)
     options = load_options(
         g,
@@ -76,3 +87,43 @@ def generate(
         template=Path(template) if template else None,
         reference_docx=Path(reference_docx) if reference_docx else None,
     )
+
+
+# The rest of the pipeline is imported on first use, so `import jobgen` (and so every CLI
+# start-up) pays only for what a command needs.
+_LAZY = {
+    "EmployerOptions": "employer",
+    "Guide": "guide",
+    "Posting": "compose",
+    "compose": "compose",
+    "load_guide": "guide",
+    "load_options": "employer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'jobgen' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """Importing the submodule ``jobgen.compose`` would bind the module over the function
+    ``jobgen.compose``; the function keeps the name, as it did when imports were eager."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

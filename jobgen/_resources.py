@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from pathlib import Path
 
 
 @functools.cache
 def templates_dir() -> Path:
-    packaged = Path(str(resources.files("jobgen"))) / "templates"
+    # the package's own folder, as importlib.resources.files("jobgen") would give for an installed
+    # wheel, without importing importlib.resources on every start-up
+    packaged = Path(__file__).resolve().parent / "templates"
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parent.parent / "templates"

@@ -217,10 +217,14 @@ def render(
             hint=f"write a file with -o posting.{chosen}, or redirect: "
             f"jobgen render -f {chosen} ... > posting.{chosen}",
         )
-    from .render.docx import DocxWarning
+    docx_warning: type[Warning] | None = None
+    if chosen == "docx":  # python-docx and the DOCX writer load only when writing a document
+        from .render.docx import DocxWarning
 
+        docx_warning = DocxWarning
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DocxWarning)
+        if docx_warning is not None:
+            warnings.simplefilter("always", docx_warning)
         data = generate(
             guide=guide,
             employer_file=employer,
@@ -232,7 +236,7 @@ def render(
             reference_docx=reference_docx,
         )
     for warning in caught:
-        if issubclass(warning.category, DocxWarning):
+        if docx_warning is not None and issubclass(warning.category, docx_warning):
             click.echo(f"jobgen: warning: {warning.message}", err=True)
         else:
             warnings.showwarning(

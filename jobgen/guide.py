@@ -15,9 +15,10 @@ Section kinds: responsibilities, skills, settings, growth, education, steps, oth
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -425,8 +426,57 @@ def guide_from_data(data: Any, source: str) -> Guide:
         raise GuideError(exc.message, source=exc.source, hint=exc.hint) from None
 
 
+GUIDES_DIR = Path(__file__).resolve().parent / "guides"
+CACHE_FORMAT = "jobgen-guide-cache/1"
+
+
 def _builtin_path(name: str) -> Path:
-    return Path(str(resources.files("jobgen") / "guides" / f"{name}.yaml"))
+    return GUIDES_DIR / f"{name}.yaml"
+
+
+def cache_path(yaml_path: Path) -> Path:
+    """Where the parsed form of a built-in guide is kept: ``<name>.cache.json`` beside it."""
+    return yaml_path.with_suffix(".cache.json")
+
+
+def cache_document(yaml_bytes: bytes, data: Any) -> str:
+    """The JSON cache of a built-in guide: the parsed YAML, keyed on the YAML's SHA-256."""
+    document = {
+        "format": CACHE_FORMAT,
+        "yaml_sha256": hashlib.sha256(yaml_bytes).hexdigest(),
+        "data": data,
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _cached_data(path: Path) -> Any | None:
+    """The built-in guide's data from its JSON cache, or ``None`` when the cache is missing or
+    was made from other YAML (then the YAML is parsed: slower, never wrong).
+
+    Parsing the 30 KB guide with PyYAML takes about 20 ms; reading the JSON, well under one.
+    ``tools/build_caches.py`` writes the cache and a test keeps it equal to the YAML.
+    """
+    try:
+        yaml_bytes = path.read_bytes()
+        cached = json.loads(cache_path(path).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if (
+        not isinstance(cached, dict)
+        or cached.get("format") != CACHE_FORMAT
+        or cached.get("yaml_sha256") != hashlib.sha256(yaml_bytes).hexdigest()
+    ):
+        return None
+    return cached.get("data")
+
+
+@functools.lru_cache(maxsize=8)
+def _load_builtin(slug: str, mtime: float) -> Guide:
+    path = _builtin_path(slug)
+    data = _cached_data(path)
+    if data is None:
+        data = load_yaml_file(path, what="guide file")
+    return guide_from_data(data, f"built-in guide {slug}")
 
 
 @functools.lru_cache(maxsize=16)
@@ -461,8 +511,11 @@ def load_guide(name_or_path: str | Path | None = None) -> Guide:
             " or give the path of a guide .yaml file",
             source="--guide",
         )
-    path = _builtin_path(slug)
-    return guide_from_data(load_yaml_file(path, what="guide file"), f"built-in guide {slug}")
+    try:
+        mtime = _builtin_path(slug).stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return _load_builtin(slug, mtime)
 
 
 def describe_guide(guide: Guide) -> dict[str, Any]:
