@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -19,6 +18,8 @@ def slugify(text: str) -> str:
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
+    import difflib  # only when there is a mistake to explain
+
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

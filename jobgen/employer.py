@@ -39,6 +39,8 @@ LIST_SEPARATOR = ";"
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """One employer field: its dotted key, kind, help text, choices and example."""
+
     key: str
     kind: str  # text, longtext, url, email, choice, money, currency, int, date, list
     help: str
@@ -97,6 +99,8 @@ PLACEHOLDER_EMPLOYER = "[Employer name]"
 
 @dataclass(frozen=True)
 class Employer:
+    """Who is hiring."""
+
     name: str = PLACEHOLDER_EMPLOYER
     about: str = ""
     website: str = ""
@@ -108,6 +112,8 @@ class Employer:
 
 @dataclass(frozen=True)
 class Location:
+    """Where the job is."""
+
     city: str = ""
     region: str = ""
     country: str = ""
@@ -119,6 +125,8 @@ class Location:
 
 @dataclass(frozen=True)
 class Salary:
+    """The pay range, its currency and what it is per."""
+
     min: Decimal | None = None
     max: Decimal | None = None
     currency: str = "USD"
@@ -131,6 +139,8 @@ class Salary:
 
 @dataclass(frozen=True)
 class Apply:
+    """How to apply: a link, an email address, or both."""
+
     url: str = ""
     email: str = ""
 
@@ -194,6 +204,8 @@ class OptionLayer:
 
 @dataclass(frozen=True)
 class _Raw:
+    """A value as given, with where it came from (for error messages)."""
+
     value: Any
     where: str  # "employer.yaml:12", "JOBGEN_SALARY_MIN", "--set"
     usage: bool

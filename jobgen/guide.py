@@ -45,6 +45,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Section:
+    """A headed section of the guide: its kind, intro, ``Label: description`` items, paragraphs."""
+
     kind: str
     heading: str
     intro: str = ""
@@ -54,12 +56,16 @@ class Section:
 
 @dataclass(frozen=True)
 class FaqEntry:
+    """One question of the guide's FAQ and its answer."""
+
     question: str
     answer: str
 
 
 @dataclass(frozen=True)
 class SettingTailoring:
+    """How postings for one work setting read: environment, schedule, emphasised duties."""
+
     aliases: tuple[str, ...] = ()
     label: str = ""
     summary: str = ""
@@ -71,6 +77,8 @@ class SettingTailoring:
 
 @dataclass(frozen=True)
 class EducationTailoring:
+    """How postings for one education level read: the required and preferred lines."""
+
     aliases: tuple[str, ...] = ()
     label: str = ""
     credential: str = ""
@@ -82,6 +90,8 @@ class EducationTailoring:
 
 @dataclass(frozen=True)
 class Tailoring:
+    """The guide's optional tailoring layer, per setting and per education level."""
+
     summary: str = ""
     responsibilities: Mapping[str, str] = field(default_factory=dict)
     skills: Mapping[str, str] = field(default_factory=dict)
@@ -104,6 +114,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Guide:
+    """An occupation's career guide, validated; see the module docstring for the file."""
+
     slug: str
     occupation: str
     title: str

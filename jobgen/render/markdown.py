@@ -9,6 +9,7 @@ guard nothing), compiled ahead of time (see :func:`precompiled_source`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -160,18 +161,15 @@ def _builtin(path: str, mtime: float) -> jinja2.Template:
         raw = Path(path).read_bytes()
     except OSError:
         raw = b""  # compiling reports the problem with the file's name
-    try:
+    compiled: Any = None
+    with contextlib.suppress(ImportError):  # the module ships with jobgen
         from . import _posting_md_j2 as compiled
-    except ImportError:  # pragma: no cover - the module ships with jobgen
-        compiled = None
     if (
         compiled is not None
         and getattr(compiled, "TEMPLATE_SHA256", None) == hashlib.sha256(raw).hexdigest()
         and getattr(compiled, "JINJA2_VERSION", None) == jinja2.__version__
     ):
-        template = env.template_class.from_module_dict(
-            env, vars(compiled), env.make_globals(None)
-        )
+        template = env.template_class.from_module_dict(env, vars(compiled), env.make_globals(None))
     else:
         source = read_text(Path(path), what="template")
         env.loader = jinja2.FunctionLoader(lambda name: (source, name, lambda: True))
