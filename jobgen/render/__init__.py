@@ -15,10 +15,20 @@ if TYPE_CHECKING:
 
 FORMATS: dict[str, str] = {
     "md": "Markdown (the template's output)",
+    "html": "HTML page (standalone, accessible, JSON-LD embedded)",
+    "jsonld": "schema.org JobPosting JSON-LD (Google for Jobs)",
+    "json": "JSON of the composed posting (for pipelines)",
 }
 """Format name → description; renderers register here as they are available."""
 
-EXTENSIONS: dict[str, str] = {".md": "md", ".markdown": "md"}
+EXTENSIONS: dict[str, str] = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonld": "jsonld",
+    ".json": "json",
+}
 BINARY_FORMATS: frozenset[str] = frozenset()
 
 
@@ -44,8 +54,20 @@ def render(
 ) -> bytes:
     """Render ``posting`` in ``fmt`` (see :data:`FORMATS`) to bytes."""
     fmt = check_format(fmt)
+    if fmt == "json":
+        from .data import render_json
+
+        return render_json(posting)
     from .markdown import render_markdown
 
     markdown = render_markdown(posting, template=template)
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(markdown, posting)
+    if fmt == "jsonld":
+        from .jsonld import render_jsonld
+
+        return render_jsonld(posting, markdown)
     del reference_docx
     return markdown.encode("utf-8")
