@@ -10,6 +10,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from jobgen import compose, load_options, render
 from jobgen.errors import ValidationError
@@ -250,3 +252,34 @@ def test_example_screenshot_is_kept(guide):
     width, height = struct.unpack(">II", png[16:24])
     assert (width, height) == (1000, 1400)
     assert len(png) > 50_000  # a page of text, not a blank image
+
+
+SPECIAL = "<>&\"'*_[]()`\\#!|~=+-.:;/ "
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.text(
+        alphabet=st.one_of(
+            st.sampled_from(SPECIAL),
+            st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), max_codepoint=0x2FFF),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_any_employer_name_prints_literally_and_round_trips(guide, name):
+    try:
+        posting = make(guide, employer={"name": name})
+    except ValidationError:
+        assume(False)  # names the options refuse (bidi overrides, blank) never reach a page
+    assume(not posting.is_placeholder)
+    written = posting.employer_name
+    page = page_of(render(posting, "html"))
+    assert [e["attrs"] for e in page.all("script")] == [{"type": "application/ld+json"}]
+    hrefs = [a["attrs"]["href"] for a in page.all("a")]
+    assert hrefs == ["https://riverside.example/jobs/1", "mailto:jobs@riverside.example"]
+    assert page.all("strong")[0]["text"].startswith(f"{written} · Denver, CO")
+    assert json.loads(page.one("script")["text"])["hiringOrganization"]["name"] == written
