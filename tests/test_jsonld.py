@@ -257,8 +257,11 @@ def test_on_site_without_country_names_location_country(guide):
         posting_jsonld(make(guide, values))
 
 
-def test_remote_without_location_names_location_country(guide):
+@pytest.mark.parametrize("location", [None, {"region": "WA"}, {"city": "Seattle"}])
+def test_remote_without_a_country_names_location_country(guide, location):
     values = {k: v for k, v in REMOTE.items() if k != "location"}
+    if location:
+        values["location"] = location
     with pytest.raises(ValidationError) as exc:
         posting_jsonld(make(guide, values))
     assert exc.value.source == "location.country"

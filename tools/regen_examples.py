@@ -3,9 +3,10 @@
 Usage:  python tools/regen_examples.py                (then review `git diff examples/`)
         python tools/regen_examples.py --screenshot   (also retake the HTML screenshot)
 
-The golden-file tests (tests/test_examples.py) fail when these outputs are stale. The screenshot
-depends on the installed Chromium and fonts, so it is not a golden file; retake it when the page's
-look changes.
+The golden-file tests (tests/test_examples.py) fail when these outputs are stale. The HTML
+screenshot depends on the installed Chromium and fonts, so it is not a golden file; retake it when
+the page's look changes. The picture of a DOCX's first page, examples/posting-docx-page1.png, is
+made separately by tools/docx_page_png.py (it needs LibreOffice and poppler).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ def outputs() -> dict[Path, bytes]:
     result: dict[Path, bytes] = {}
     for employer in sorted(EXAMPLES.glob("*.yaml")):
         result[employer.with_suffix(".md")] = generate(employer_file=employer, environ={})
+        result[employer.with_suffix(".docx")] = generate(
+            employer_file=employer, environ={}, fmt="docx"
+        )
         for fmt in ("html", "jsonld"):
             result[employer.with_suffix("." + fmt)] = generate(
                 employer_file=employer, environ={}, fmt=fmt

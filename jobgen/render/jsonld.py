@@ -115,23 +115,17 @@ def _location(posting: Posting) -> dict[str, Any]:
     """``jobLocation`` for an on-site or hybrid posting, or the remote properties."""
     loc = posting.options.location
     if posting.options.workplace == "remote":
-        if not (loc.country or loc.region):
+        if not loc.country:
             raise _missing(
                 "location.country",
-                "not set; the JSON-LD of a remote posting must say where applicants may live "
-                "(Google's applicantLocationRequirements)",
-                "set location.country (for example US), and location.region to limit it to "
-                "one state or province: --set location.country=US",
+                "not set; the JSON-LD of a remote posting must say in which country applicants "
+                "may live (Google's applicantLocationRequirements)",
+                "set location.country (for example US), and location.region as well to limit "
+                "it to one state or province: --set location.country=US",
             )
-        country = {"@type": "Country", "name": loc.country} if loc.country else None
-        area: dict[str, Any]
+        area: dict[str, Any] = {"@type": "Country", "name": loc.country}
         if loc.region:
-            area = {"@type": "State", "name": loc.region}
-            if country:
-                area["containedInPlace"] = country
-        else:
-            assert country is not None
-            area = country
+            area = {"@type": "State", "name": loc.region, "containedInPlace": area}
         return {"jobLocationType": "TELECOMMUTE", "applicantLocationRequirements": area}
     missing = [
         name
