@@ -413,9 +413,10 @@ def options(guide: str | None, as_json: bool) -> None:
         ("education", "Education levels", "--education"),
     ):
         click.echo(f"{title} ({flag}; a slug, an alias or a unique prefix):")
+        width = max(len(c["slug"]) for c in info[key]) + 2
         for c in info[key]:
             also = f"  also: {', '.join(c['aliases'])}" if c["aliases"] else ""
-            click.echo(f"  {c['slug']:<44} {c['name']}{also}")
+            click.echo(f"  {c['slug']:<{width}}{c['name']}{also}")
         click.echo()
     click.echo("Formats (-f): " + ", ".join(f["name"] for f in info["formats"]) + "\n")
     click.echo("Employer fields (file keys, --set KEY=VALUE, or the JOBGEN_* variable):")
