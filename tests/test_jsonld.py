@@ -11,7 +11,12 @@ import pytest
 
 from jobgen import compose, load_options, render
 from jobgen.errors import ValidationError
-from jobgen.render.jsonld import description_html, posting_jsonld, render_jsonld
+from jobgen.render.jsonld import (
+    DESCRIPTION_TAGS,
+    description_html,
+    posting_jsonld,
+    render_jsonld,
+)
 
 ONSITE = {
     "title": "Mental Health Technician, Nights",
@@ -302,6 +307,7 @@ def test_description_uses_only_p_ul_li_br(guide):
     collector = TagCollector()
     collector.feed(description)
     assert set(collector.tags) == {"p", "ul", "li"}
+    assert set(DESCRIPTION_TAGS) == {"p", "ul", "li", "br"}  # what Google accepts there
     text = "".join(collector.text)
     # headings survive as plain paragraphs, bold lead-ins as plain text; the title is not repeated
     assert "<p>What you will do</p>" in description
