@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -88,7 +89,8 @@ def render_options(f: F) -> F:
         click.option(
             "--guide",
             metavar="NAME|PATH",
-            help="Built-in guide name or a guide .yaml file (default: mental-health-technician).",
+            help="Built-in guide name, a guide .yaml file or a guide text .txt "
+            "(default: mental-health-technician).",
         ),
         click.option(
             "-e",
@@ -145,9 +147,27 @@ def cli() -> None:
     """
 
 
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 @cli.command()
 @render_options
 @_output_options
+@click.option(
+    "--reference-docx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="A .docx whose styles, page setup, header and footer brand DOCX output "
+    "(its body text is not copied).",
+)
+@click.option(
+    "--lint",
+    "run_lint",
+    is_flag=True,
+    help="Also check the posting (see `jobgen lint`) and print the findings to stderr; "
+    "never changes the exit status.",
+)
 def render(
     guide: str | None,
     employer: Path | None,
@@ -158,6 +178,8 @@ def render(
     fmt: str | None,
     output: str | None,
     force: bool,
+    reference_docx: Path | None,
+    run_lint: bool,
 ) -> None:
     """Render one posting from the guide and an employer's options.
 
@@ -169,27 +191,55 @@ def render(
       jobgen render --setting inpatient --education associate
       jobgen render -e examples/riverside-inpatient.yaml -o posting.md
       jobgen render -e employer.yaml --set salary.min=19 --set salary.max=25 -f md
+      jobgen render -e employer.yaml -o posting.docx --reference-docx our-letterhead.docx
     """
+    import warnings
+
     from . import generate
     from .output import write_atomic
-    from .render import check_format, format_for_path
+    from .render import BINARY_FORMATS, check_format, format_for_path
 
     to_stdout = output in (None, "-")
     if fmt is not None:
         chosen = check_format(fmt)
     elif not to_stdout and output is not None:
-        chosen = format_for_path(output) or "md"
+        chosen = format_for_path(output)
     else:
         chosen = "md"
-    data = generate(
-        guide=guide,
-        employer_file=employer,
-        setting=setting,
-        education=education,
-        assignments=assignments,
-        fmt=chosen,
-        template=template,
-    )
+    if reference_docx is not None and chosen != "docx":
+        raise UsageError(
+            f"applies to Word documents only, and the format is {chosen!r}",
+            source="--reference-docx",
+            hint="add -f docx, or write to a file ending in .docx with -o",
+        )
+    if to_stdout and chosen in BINARY_FORMATS and _stdout_is_terminal():
+        raise UsageError(
+            f"will not write a {chosen.upper()} file (binary data) to the terminal",
+            source="-o" if output == "-" else "stdout",
+            hint=f"write a file with -o posting.{chosen}, or redirect: "
+            f"jobgen render -f {chosen} ... > posting.{chosen}",
+        )
+    from .render.docx import DocxWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DocxWarning)
+        data = generate(
+            guide=guide,
+            employer_file=employer,
+            setting=setting,
+            education=education,
+            assignments=assignments,
+            fmt=chosen,
+            template=template,
+            reference_docx=reference_docx,
+        )
+    for warning in caught:
+        if issubclass(warning.category, DocxWarning):
+            click.echo(f"jobgen: warning: {warning.message}", err=True)
+        else:
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     if to_stdout:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -197,6 +247,33 @@ def render(
         assert output is not None
         path = write_atomic(output, data, force=force)
         click.echo(f"wrote {path} ({chosen}, {len(data):,} bytes)", err=True)
+    if run_lint:
+        from .lint import format_report, lint_rendered
+
+        report = lint_rendered(
+            guide=guide,
+            employer_file=employer,
+            setting=setting,
+            education=education,
+            assignments=assignments,
+            template=template,
+        )
+        # line numbers are the Markdown's: name the file only when it is that Markdown
+        source = output if output not in (None, "-") and chosen == "md" else "<posting>"
+        click.echo(format_report(report, str(source)), err=True, nl=False)
+
+
+_ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _lint_rules_table() -> str:
+    from .lint import RULES
+
+    lines = []
+    for rule in RULES.values():
+        default = "" if rule.default_enabled else "  (off unless --enable)"
+        lines.append(f"{rule.id:<24}{rule.severity:<9}{rule.summary}{default}")
+    return "\n".join(lines)
 
 
 @cli.command()
@@ -395,7 +472,129 @@ MAX_ERRORS_SHOWN = 20
 
 
 @cli.command()
-@click.option("--guide", metavar="NAME|PATH", help="Built-in guide name or a guide .yaml file.")
+@click.argument(
+    "file", required=False, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
+)
+@render_options
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any error-level finding exists.")
+@click.option("--disable", multiple=True, metavar="RULE", help="Turn a rule off (repeatable).")
+@click.option("--enable", multiple=True, metavar="RULE", help="Turn a rule on (repeatable).")
+@click.option(
+    "--max-grade",
+    type=float,
+    default=12.0,
+    show_default=True,
+    help="Highest Flesch–Kincaid grade before the readability warning.",
+)
+@click.option(
+    "--region",
+    metavar="STATE",
+    help="FILE only: the posting's US state (name or postal code), instead of the detected one.",
+)
+@click.option(
+    "--date",
+    "date_posted",
+    type=_ISO_DATE,
+    metavar="YYYY-MM-DD",
+    help="FILE only: the posting's date, which decides the pay-transparency laws in force.",
+)
+@click.option(
+    "--today",
+    type=_ISO_DATE,
+    metavar="YYYY-MM-DD",
+    help="Judge expiry (and undated postings) as of this date instead of today.",
+)
+@click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+def lint(
+    file: Path | None,
+    guide: str | None,
+    employer: Path | None,
+    setting: str | None,
+    education: str | None,
+    assignments: tuple[str, ...],
+    template: Path | None,
+    as_json: bool,
+    strict: bool,
+    disable: tuple[str, ...],
+    enable: tuple[str, ...],
+    max_grade: float,
+    region: str | None,
+    date_posted: Any,
+    today: Any,
+    list_rules: bool,
+) -> None:
+    """Check a posting for gender-coded wording, pay transparency, readability, completeness.
+
+    Give a FILE (Markdown or plain text; '-' reads stdin), or the render options to check what
+    `jobgen render` would produce. For a FILE, facts come from the text: the title, a
+    "Location: ..." or "City, ST" line, a pay range, "Posted:" and "Applications close" dates;
+    --region and --date override them.
+
+    \b
+    Examples:
+      jobgen lint posting.md --strict
+      jobgen lint -e examples/riverside-inpatient.yaml --json
+      jobgen lint posting.md --region CO --date 2026-01-15 --disable readability
+    """
+    from dataclasses import replace
+
+    from ._yaml import decode_text, read_text
+    from .lint import LintConfig, format_report, infer_context, lint_rendered, lint_text
+
+    if list_rules:
+        click.echo(_lint_rules_table())
+        return
+    config = LintConfig(
+        max_grade=max_grade,
+        today=today.date() if today else None,
+        disable=frozenset(disable),
+        enable=frozenset(enable),
+    )
+    rendering = any((guide, employer, setting, education, assignments, template))
+    if file is not None:
+        if rendering:
+            raise UsageError("give a FILE or render options (--employer, --setting, ...), not both")
+        if str(file) == "-":
+            source = "<stdin>"
+            text = decode_text(sys.stdin.buffer.read(), source, what="posting")
+        else:
+            source = str(file)
+            text = read_text(file, what="posting")
+        context = infer_context(text)
+        if region is not None:
+            context = replace(context, region=region, region_line=None)
+        if date_posted is not None:
+            context = replace(context, date_posted=date_posted.date())
+        report = lint_text(text, context=context, config=config)
+    else:
+        if region is not None or date_posted is not None:
+            raise UsageError(
+                "--region and --date are for a FILE; when rendering, use "
+                "--set location.region=... and --set date_posted=..."
+            )
+        source = "<posting>"
+        report = lint_rendered(
+            guide=guide,
+            employer_file=employer,
+            setting=setting,
+            education=education,
+            assignments=assignments,
+            template=template,
+            config=config,
+        )
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_report(report, source), nl=False)
+    if strict and report.has_errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--guide", metavar="NAME|PATH", help="Built-in guide name, guide .yaml file or guide text .txt."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def options(guide: str | None, as_json: bool) -> None:
     """List the guide's settings and education levels, the formats and the employer fields."""
@@ -411,9 +610,10 @@ def options(guide: str | None, as_json: bool) -> None:
         ("education", "Education levels", "--education"),
     ):
         click.echo(f"{title} ({flag}; a slug, an alias or a unique prefix):")
+        width = max(len(c["slug"]) for c in info[key]) + 2
         for c in info[key]:
             also = f"  also: {', '.join(c['aliases'])}" if c["aliases"] else ""
-            click.echo(f"  {c['slug']:<44} {c['name']}{also}")
+            click.echo(f"  {c['slug']:<{width}}{c['name']}{also}")
         click.echo()
     click.echo("Formats (-f): " + ", ".join(f["name"] for f in info["formats"]) + "\n")
     click.echo("Employer fields (file keys, --set KEY=VALUE, or the JOBGEN_* variable):")
@@ -435,3 +635,255 @@ def main() -> None:
             err=True,
         )
         sys.exit(1)
+
+
+@cli.command()
+@render_options
+def preview(
+    guide: str | None,
+    employer: Path | None,
+    setting: str | None,
+    education: str | None,
+    assignments: tuple[str, ...],
+    template: Path | None,
+) -> None:
+    """Show the posting styled for reading in the terminal.
+
+    Headings, bold lead-ins and bullets are styled on a terminal, with a pager for long
+    postings; piped output, or NO_COLOR set, gives plain text with no escape codes.
+
+    \b
+    Example:
+      jobgen preview -e examples/riverside-inpatient.yaml
+    """
+    from . import generate
+    from .render.terminal import render_terminal
+
+    markdown = generate(
+        guide=guide,
+        employer_file=employer,
+        setting=setting,
+        education=education,
+        assignments=assignments,
+        template=template,
+    ).decode("utf-8")
+    tty = sys.stdout.isatty()
+    color = tty and not os.environ.get("NO_COLOR")
+    width = shutil.get_terminal_size().columns if tty else 80
+    text = render_terminal(markdown, color=color, width=width)
+    if tty and text.count("\n") > shutil.get_terminal_size().lines:
+        click.echo_via_pager(text, color=color)
+    else:
+        click.echo(text, nl=False, color=color)
+
+
+@cli.command()
+@click.option(
+    "--guide", metavar="NAME|PATH", help="Built-in guide name, guide .yaml file or guide text .txt."
+)
+@click.option(
+    "-o",
+    "--output",
+    default="employer.yaml",
+    show_default=True,
+    metavar="PATH",
+    help="Where to write the employer file; '-' prints it.",
+)
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@click.option(
+    "--no-input", is_flag=True, help="Do not ask questions; write the commented starter file."
+)
+def init(guide: str | None, output: str, force: bool, no_input: bool) -> None:
+    """Create an employer file to fill in.
+
+    On a terminal, asks for the employer's name, setting, education level, location, pay,
+    schedule and how to apply, checking each answer as you type it. Without a terminal, or
+    with --no-input, writes a commented starter file that explains every field. Either file
+    renders as it is: jobgen render -e employer.yaml
+    """
+    from .employer import parse_field
+    from .errors import ValidationError
+    from .guide import load_guide
+    from .output import write_atomic
+    from .starter import QUESTIONS, question_choices, starter_yaml
+
+    g = load_guide(guide)
+    if output != "-" and Path(output).exists() and not force:
+        raise click.ClickException(
+            f"{output}: already exists; jobgen does not overwrite files\n"
+            "  hint: add --force to replace it, or choose another path with -o"
+        )
+    answers: dict[str, str] = {}
+    if not no_input and sys.stdin.isatty():
+        click.echo(f"Creating an employer file for a {g.occupation} posting.", err=True)
+        click.echo("Press Enter to accept the [default]; leave optional answers blank.\n", err=True)
+        for key, label in QUESTIONS:
+            if key == "salary.period" and not (
+                answers.get("salary.min") or answers.get("salary.max")
+            ):
+                continue
+            choices = question_choices(g, key)
+            if choices:
+                click.echo(f"{label}: " + ", ".join(choices), err=True)
+            default = choices[0] if key in ("setting", "education") else ""
+            if key == "salary.period":
+                default = "hour"
+            if key == "employment_type":
+                default = "full-time"
+
+            def check(text: str, key: str = key) -> str:
+                try:
+                    value = parse_field(g, key, text)
+                except ValidationError as exc:
+                    raise click.BadParameter(exc.message) from None
+                low = answers.get("salary.min")
+                if key == "salary.max" and value and low and float(value) < float(low):
+                    raise click.BadParameter(f"the highest pay is below the lowest ({low})")
+                return value
+
+            answers[key] = click.prompt(
+                label, default=default, value_proc=check, show_default=bool(default), err=True
+            )
+    text = starter_yaml(g, answers)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    path = write_atomic(output, text.encode("utf-8"), force=force)
+    click.echo(f"wrote {path}; render it with: jobgen render -e {path}", err=True)
+
+
+@cli.group()
+def guide() -> None:
+    """Import, check and inspect career guides.
+
+    A guide is the occupation's content (responsibilities, skills, settings, education
+    pathways, growth paths, steps, notes, FAQ) that postings are made from. Any guide text
+    written like the built-in Mental Health Technician guide can be imported.
+
+    \b
+    Examples:
+      jobgen guide import pharmacy-technician.txt -o pharmacy-technician.yaml
+      jobgen guide validate pharmacy-technician.yaml
+      jobgen guide show pharmacy-technician.yaml
+      jobgen render --guide pharmacy-technician.yaml --setting hospital --education associate
+    """
+
+
+@guide.command("import")
+@click.argument("text", metavar="TEXT")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE.yaml",
+    help="Write the guide file here (atomically) instead of stdout; '-' is stdout.",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def guide_import(text: str, output: str | None, force: bool) -> None:
+    """Turn a guide text into a guide file that --guide accepts.
+
+    TEXT is a UTF-8 text file, or '-' for stdin, written like the Mental Health Technician
+    guide: a title line ("<Occupation> Job Description"), headed sections of
+    "Label: description" lines, notes, a conclusion and an FAQ (question, '+', answer).
+    Sections are recognised by their headings; unknown ones are kept as kind "other".
+    """
+    from ._yaml import MAX_INPUT_BYTES, decode_text
+    from .errors import ValidationError
+    from .guide import describe_guide, guide_from_data
+    from .guide_import import dump_guide_yaml, import_guide_file, import_guide_text
+    from .output import write_atomic
+
+    if text == "-":
+        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        if len(raw) > MAX_INPUT_BYTES:
+            raise ValidationError(
+                f"more than {MAX_INPUT_BYTES:,} bytes; jobgen reads guide texts up to that size",
+                source="<stdin>",
+            )
+        data = import_guide_text(decode_text(raw, "<stdin>", what="guide text"), "<stdin>")
+    else:
+        data = import_guide_file(text)
+    document = dump_guide_yaml(data)
+    if output in (None, "-"):
+        click.echo(document, nl=False)
+        return
+    assert output is not None
+    path = write_atomic(output, document.encode("utf-8"), force=force)
+    info = describe_guide(guide_from_data(data, str(path)))
+    click.echo(f"wrote {path}: the {info['occupation']} guide", err=True)
+    for s in info["sections"]:
+        click.echo(f"  {s['kind']:<17} {s['heading']} ({_counts(s)})", err=True)
+    click.echo(
+        f"  notes: {info['notes']}, FAQ entries: {info['faq']}, "
+        f"conclusion: {'yes' if info['conclusion'] else 'no'}",
+        err=True,
+    )
+    click.echo(f"use it with: jobgen options --guide {path}", err=True)
+
+
+def _counts(section: dict[str, Any]) -> str:
+    parts = [
+        f"{section[key]} {key if section[key] != 1 else key[:-1]}"
+        for key in ("items", "paragraphs")
+        if section[key]
+    ]
+    return ", ".join(parts) or "empty"
+
+
+@guide.command("validate")
+@click.argument("file", metavar="FILE")
+def guide_validate(file: str) -> None:
+    """Check a guide file (.yaml, or a guide text .txt) and say what it holds.
+
+    Exits 0 when the guide can be used, 1 with the file, line and problem when it cannot.
+    """
+    from .guide import describe_guide, load_guide
+
+    info = describe_guide(load_guide(file))
+    tailored = info["tailoring"]
+    layer = (
+        f"tailoring for {len(tailored['settings'])} of {len(info['settings'])} settings and "
+        f"{len(tailored['education'])} of {len(info['education'])} education levels"
+        if tailored["settings"] or tailored["education"]
+        else "no tailoring layer (postings are tailored from the guide's own text)"
+    )
+    click.echo(
+        f"{file}: ok: the {info['occupation']} guide, {len(info['sections'])} sections, "
+        f"{len(info['settings'])} settings, {len(info['education'])} education levels; {layer}"
+    )
+
+
+@guide.command("show")
+@click.argument("name", metavar="[NAME|FILE]", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def guide_show(name: str | None, as_json: bool) -> None:
+    """Summarise a guide: its sections, settings and education levels.
+
+    NAME is a built-in guide (default: mental-health-technician) or a guide file (.yaml or .txt).
+    """
+    from .guide import describe_guide, load_guide
+
+    info = describe_guide(load_guide(name))
+    if as_json:
+        click.echo(json.dumps(info, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{info['title']}  [{info['slug']}]")
+    click.echo(f"Source: {info['source']}\n")
+    click.echo("Sections:")
+    for s in info["sections"]:
+        click.echo(f"  {s['kind']:<17} {s['heading']} ({_counts(s)})")
+    click.echo(
+        f"  notes: {info['notes']}, FAQ entries: {info['faq']}, "
+        f"conclusion: {'yes' if info['conclusion'] else 'no'}\n"
+    )
+    tailored = info["tailoring"]
+    for key, title, flag in (
+        ("settings", "Settings", "--setting"),
+        ("education", "Education levels", "--education"),
+    ):
+        click.echo(f"{title} ({flag}):")
+        width = max(len(c["slug"]) for c in info[key]) + 2
+        for c in info[key]:
+            mark = "" if c["slug"] in tailored[key] else "  (untailored: the guide's own text)"
+            also = f"  also: {', '.join(c['aliases'])}" if c["aliases"] else ""
+            click.echo(f"  {c['slug']:<{width}}{c['name']}{also}{mark}")
+        click.echo()

@@ -8,6 +8,7 @@ lines, skill wording). A guide without a tailoring layer falls back to its own t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -124,6 +125,17 @@ def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
+def _lower_name(name: str) -> str:
+    """``"Mail-Order and VA Pharmacies"`` → ``"mail-order and VA pharmacies"`` (acronyms kept)."""
+    return " ".join(w if len(w) > 1 and w.isupper() else w.lower() for w in name.split())
+
+
+def _opening(text: str) -> str:
+    """The first two sentences of a guide's introduction that are about the work, not the guide."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z\"“‘'])", " ".join(text.split()))
+    return " ".join([s for s in sentences if s and "guide" not in s.lower()][:2])
+
+
 def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = None) -> Posting:
     """Build the posting for one employer. ``today`` is unused by the text; kept for callers."""
     del today
@@ -133,7 +145,7 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
     st = t.settings.get(setting.slug, SettingTailoring())
     et = t.education.get(education.slug, EducationTailoring())
     occupation = guide.occupation
-    setting_label = st.label or setting.name.lower()
+    setting_label = st.label or _lower_name(setting.name)
     education_label = et.label or education.name
 
     employer = options.employer.name
@@ -151,7 +163,11 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
     else:
         phrase = kind.lower()
         hiring = f"{employer} is hiring {_article(phrase)} {phrase} {options.title}{where}."
-    summary = (hiring + " " + _join(t.summary, st.summary or setting.description),)
+    if t.summary or st.summary:
+        about = _join(t.summary, st.summary or setting.description)
+    else:  # an untailored guide: its introduction says what the job is; the setting has a section
+        about = _join(_opening(guide.introduction) or setting.description)
+    summary = (hiring + " " + about,)
 
     responsibilities = tuple(
         Entry(
@@ -235,7 +251,8 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
         preferred=tuple(preferred),
         qualifications_note=note,
         skills=skills,
-        environment=st.environment or setting.description,
+        environment=st.environment
+        or _join(f"This role is in {_lower_name(setting.name)}", setting.description),
         schedule=schedule,
         pay=pay,
         benefits=options.benefits,

@@ -597,3 +597,43 @@ def load_options(
     if education:
         layers.append(OptionLayer("--education", {"education": education}, usage=True))
     return options_from_layers(guide, layers, default_date=today(environ))
+
+
+def parse_field(guide: Guide, key: str, text: str) -> str:
+    """Check one field's value on its own, as a person types it; return it normalised.
+
+    Used by ``jobgen init`` to re-ask after a bad answer. Cross-field rules (a pay range that
+    runs backwards) are checked when the whole file is loaded.
+    """
+    spec = FIELD_BY_KEY[key]
+    raw = _Raw(text, key, False)
+    if spec.kind == "setting":
+        return resolve_choice(
+            text, guide.setting_choices(), "setting", source=key, usage=False
+        ).slug
+    if spec.kind == "education":
+        choices = guide.education_choices()
+        return resolve_choice(text, choices, "education level", source=key, usage=False).slug
+    if spec.kind == "choice":
+        return _choice(raw, key, spec.choices)
+    if spec.kind == "money":
+        amount = _money(raw, key)
+        return "" if amount is None else str(amount)
+    if spec.kind == "int":
+        number = _int(raw, key)
+        return "" if number is None else str(number)
+    if spec.kind == "date":
+        day = _date(raw, key)
+        return "" if day is None else day.isoformat()
+    if spec.kind == "url":
+        return _url(raw, key)
+    if spec.kind == "email":
+        return _email(raw, key)
+    if spec.kind == "currency":
+        code = _text(raw, key).upper()
+        if code and not _CURRENCY.match(code):
+            raise _err(raw, key, f"{code!r} is not a 3-letter ISO 4217 code like USD")
+        return code
+    if spec.kind == "list":
+        return LIST_SEPARATOR.join(_list(raw, key))
+    return _text(raw, key, multiline=spec.kind == "longtext")

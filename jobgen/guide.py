@@ -431,14 +431,21 @@ def _builtin_path(name: str) -> Path:
 
 @functools.lru_cache(maxsize=16)
 def _load_path(path: str, mtime: float) -> Guide:
+    if Path(path).suffix.lower() == ".txt":
+        from .guide_import import import_guide_file  # guide_import builds on this module
+
+        return guide_from_data(import_guide_file(path), path)
     return guide_from_data(load_yaml_file(Path(path), what="guide file"), path)
 
 
 def load_guide(name_or_path: str | Path | None = None) -> Guide:
-    """Load a built-in guide by name (default: the Mental Health Technician) or a guide file."""
+    """Load a built-in guide by name (default: the Mental Health Technician) or a guide file.
+
+    A ``.txt`` path is a guide text, imported on the fly (see :mod:`jobgen.guide_import`).
+    """
     name = str(name_or_path) if name_or_path is not None else BUILTIN_GUIDES[0]
     candidate = Path(name)
-    if candidate.suffix.lower() in (".yaml", ".yml") or candidate.exists():
+    if candidate.suffix.lower() in (".yaml", ".yml", ".txt") or candidate.exists():
         try:
             mtime = candidate.stat().st_mtime
         except OSError:
@@ -456,3 +463,35 @@ def load_guide(name_or_path: str | Path | None = None) -> Guide:
         )
     path = _builtin_path(slug)
     return guide_from_data(load_yaml_file(path, what="guide file"), f"built-in guide {slug}")
+
+
+def describe_guide(guide: Guide) -> dict[str, Any]:
+    """A guide's shape, JSON-ready: sections with their counts, choices, tailoring coverage."""
+
+    def choices(items: tuple[Choice, ...]) -> list[dict[str, Any]]:
+        return [{"slug": c.slug, "name": c.name, "aliases": list(c.aliases)} for c in items]
+
+    return {
+        "slug": guide.slug,
+        "occupation": guide.occupation,
+        "title": guide.title,
+        "source": guide.source,
+        "sections": [
+            {
+                "kind": s.kind,
+                "heading": s.heading,
+                "items": len(s.items),
+                "paragraphs": len(s.paragraphs),
+            }
+            for s in guide.sections
+        ],
+        "notes": len(guide.notes),
+        "conclusion": bool(guide.conclusion),
+        "faq": len(guide.faq),
+        "settings": choices(guide.setting_choices()),
+        "education": choices(guide.education_choices()),
+        "tailoring": {
+            "settings": sorted(guide.tailoring.settings),
+            "education": sorted(guide.tailoring.education),
+        },
+    }

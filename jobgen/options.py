@@ -5,21 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from .employer import FIELDS
-from .guide import load_guide
+from .guide import describe_guide, load_guide
 from .render import FORMATS
 
 
 def describe(guide: str | None = None) -> dict[str, Any]:
     """Settings, education levels, formats and employer fields, JSON-ready."""
-    g = load_guide(guide)
-
-    def choices(items: Any) -> list[dict[str, Any]]:
-        return [{"slug": c.slug, "name": c.name, "aliases": list(c.aliases)} for c in items]
-
+    info = describe_guide(load_guide(guide))
     return {
-        "guide": {"slug": g.slug, "occupation": g.occupation},
-        "settings": choices(g.setting_choices()),
-        "education": choices(g.education_choices()),
+        "guide": {"slug": info["slug"], "occupation": info["occupation"]},
+        "settings": info["settings"],
+        "education": info["education"],
         "formats": [{"name": k, "description": d} for k, d in FORMATS.items()],
         "fields": [
             {

@@ -143,3 +143,18 @@ def test_python_dash_m(tmp_path):
         env=env,
     )
     assert done.returncode == 0 and done.stdout.startswith("# Mental Health Technician")
+
+
+def test_output_extension_chooses_the_format_or_says_it_cannot(runner, tmp_path):
+    result = runner.invoke(cli, ["render", "-s", "in", "-E", "hs", "-o", str(tmp_path / "p.xyz")])
+    assert result.exit_code == 2
+    assert "cannot tell the format from the extension '.xyz'" in result.stderr
+    assert not (tmp_path / "p.xyz").exists()
+    result = runner.invoke(cli, ["render", "-s", "in", "-E", "hs", "-o", str(tmp_path / "p")])
+    assert result.exit_code == 0 and (tmp_path / "p").read_text().startswith("# ")
+
+
+def test_shell_completion_script(runner):
+    result = runner.invoke(cli, [], prog_name="jobgen", env={"_JOBGEN_COMPLETE": "bash_source"})
+    assert result.exit_code == 0
+    assert "_jobgen_completion" in result.stdout

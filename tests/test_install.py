@@ -23,6 +23,10 @@ CHECK = textwrap.dedent(
     for s, e in itertools.product(guide.setting_choices(), guide.education_choices()):
         md = jobgen.generate(setting=s.slug, education=e.slug, environ={}).decode()
         out["variants"][s.slug + "|" + e.slug] = md
+    from jobgen.render.docx import default_reference_path
+    out["reference_docx"] = str(default_reference_path())
+    data = jobgen.generate(setting="inpatient", education="associate", fmt="docx", environ={})
+    out["docx_magic"] = data[:2].decode()
     print(json.dumps(out))
     """
 )
@@ -62,3 +66,9 @@ def test_all_sixteen_variants_render_from_the_wheel(installed):
     for md in variants.values():
         assert md.startswith("# Mental Health Technician\n")
         assert md.count("- **") >= 5 + 5 + 4
+
+
+def test_wheel_carries_the_default_reference_docx(installed):
+    module = Path(str(installed["module"]))
+    assert Path(str(installed["reference_docx"])) == module.parent / "templates" / "reference.docx"
+    assert installed["docx_magic"] == "PK"

@@ -1,13 +1,20 @@
 """Regenerate every generated file in examples/ from the employer files there.
 
-Usage:  python tools/regen_examples.py        (then review `git diff examples/`)
+Usage:  python tools/regen_examples.py                (then review `git diff examples/`)
+        python tools/regen_examples.py --screenshot   (also retake the HTML screenshot)
 
-The golden-file tests (tests/test_examples.py) fail when these outputs are stale.
+The golden-file tests (tests/test_examples.py) fail when these outputs are stale. The HTML
+screenshot depends on the installed Chromium and fonts, so it is not a golden file; retake it when
+the page's look changes. The picture of a DOCX's first page, examples/posting-docx-page1.png, is
+made separately by tools/docx_page_png.py (it needs LibreOffice and poppler).
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +23,8 @@ sys.path.insert(0, str(ROOT))
 from jobgen import generate  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
+SCREENSHOT = EXAMPLES / "riverside-inpatient.png"
+SCREENSHOT_SIZE = (1000, 1400)
 
 
 def outputs() -> dict[Path, bytes]:
@@ -23,7 +32,57 @@ def outputs() -> dict[Path, bytes]:
     result: dict[Path, bytes] = {}
     for employer in sorted(EXAMPLES.glob("*.yaml")):
         result[employer.with_suffix(".md")] = generate(employer_file=employer, environ={})
+        result[employer.with_suffix(".docx")] = generate(
+            employer_file=employer, environ={}, fmt="docx"
+        )
+        for fmt in ("html", "jsonld"):
+            result[employer.with_suffix("." + fmt)] = generate(
+                employer_file=employer, environ={}, fmt=fmt
+            )
     return result
+
+
+def chromium_command(chromium: str, page: Path, profile: Path, *args: str) -> list[str]:
+    """A headless Chromium run on ``page`` that stays off the network and out of ~/.config."""
+    return [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        *args,
+        page.resolve().as_uri(),
+    ]
+
+
+def take_screenshot(page: Path, target: Path) -> None:
+    chromium = next(
+        (p for n in ("chromium", "chromium-browser", "google-chrome") if (p := shutil.which(n))),
+        None,
+    )
+    if chromium is None:
+        sys.exit("chromium is not installed; it is needed for --screenshot")
+    width, height = SCREENSHOT_SIZE
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            chromium_command(
+                chromium,
+                page,
+                Path(profile),
+                "--hide-scrollbars",
+                f"--screenshot={target}",
+                f"--window-size={width},{height}",
+            ),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    print(f"updated {target.relative_to(ROOT)}")
 
 
 def main() -> None:
@@ -32,6 +91,8 @@ def main() -> None:
         if old != data:
             path.write_bytes(data)
             print(f"updated {path.relative_to(ROOT)}")
+    if "--screenshot" in sys.argv[1:]:
+        take_screenshot(SCREENSHOT.with_suffix(".html"), SCREENSHOT)
     print("examples are up to date; review the changes with: git diff examples/")
 
 

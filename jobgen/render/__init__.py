@@ -15,15 +15,38 @@ if TYPE_CHECKING:
 
 FORMATS: dict[str, str] = {
     "md": "Markdown (the template's output)",
+    "docx": "Word document (styles from --reference-docx)",
+    "html": "HTML page (standalone, accessible, JSON-LD embedded)",
+    "jsonld": "schema.org JobPosting JSON-LD (Google for Jobs)",
+    "json": "JSON of the composed posting (for pipelines)",
 }
 """Format name → description; renderers register here as they are available."""
 
-EXTENSIONS: dict[str, str] = {".md": "md", ".markdown": "md"}
-BINARY_FORMATS: frozenset[str] = frozenset()
+EXTENSIONS: dict[str, str] = {
+    ".md": "md",
+    ".markdown": "md",
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonld": "jsonld",
+    ".json": "json",
+}
+BINARY_FORMATS: frozenset[str] = frozenset({"docx"})
 
 
-def format_for_path(path: str) -> str | None:
-    return EXTENSIONS.get(Path(path).suffix.lower())
+def format_for_path(path: str) -> str:
+    """The format an output file name asks for: ``posting.docx`` → ``docx``; no extension → md."""
+    suffix = Path(path).suffix.lower()
+    if not suffix:
+        return "md"
+    if suffix not in EXTENSIONS:
+        known = ", ".join(f"{ext} ({fmt})" for ext, fmt in EXTENSIONS.items())
+        raise UsageError(
+            f"cannot tell the format from the extension {suffix!r}; use -f FORMAT, "
+            f"or one of these extensions: {known}",
+            source="--output",
+        )
+    return EXTENSIONS[suffix]
 
 
 def check_format(name: str) -> str:
@@ -42,10 +65,29 @@ def render(
     template: Path | None = None,
     reference_docx: Path | None = None,
 ) -> bytes:
-    """Render ``posting`` in ``fmt`` (see :data:`FORMATS`) to bytes."""
+    """Render ``posting`` in ``fmt`` (see :data:`FORMATS`) to bytes.
+
+    ``reference_docx`` brands DOCX output (styles, page setup, header and footer); DOCX warnings
+    are issued as :class:`jobgen.render.docx.DocxWarning`.
+    """
     fmt = check_format(fmt)
+    if fmt == "json":
+        from .data import render_json
+
+        return render_json(posting)
     from .markdown import render_markdown
 
     markdown = render_markdown(posting, template=template)
-    del reference_docx
+    if fmt == "docx":
+        from .docx import meta_for_posting, render_docx
+
+        return render_docx(markdown, meta_for_posting(posting), reference=reference_docx)
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(markdown, posting)
+    if fmt == "jsonld":
+        from .jsonld import render_jsonld
+
+        return render_jsonld(posting, markdown)
     return markdown.encode("utf-8")

@@ -1,0 +1,445 @@
+"""Read a career guide written like the Mental Health Technician guide into guide data.
+
+The text shape (see ``/work/shared/guides/mental-health-technician.txt``)::
+
+    <Occupation> Job Description                  title line
+    Introduction to <Occupation> Careers          heading, then paragraphs
+    Role and Responsibilities                     heading
+    <intro sentence ending with ':'>
+    Label: description                            one line per item
+    ...
+    Notes:          📝 Note: ...                   notes
+    Conclusion:     <paragraphs>
+    FAQ:            question / + / answer, repeated
+
+Sections are recognised by what their heading says (:data:`KIND_KEYWORDS`), never by their position
+or the number of items; a heading nothing matches is kept as a section of kind ``other``. The result
+is the plain dict :func:`jobgen.guide.guide_from_data` accepts, in the key order and layout of the
+built-in guide file, so :func:`dump_guide_yaml` reproduces that file's content part exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import _validate as v
+from ._yaml import read_text
+from .errors import GuideError
+from .guide import FORMAT, guide_from_data
+
+# Ordered: when a heading matches several kinds, the keyword found earliest in the heading wins,
+# and on a tie the kind listed first here.
+KIND_KEYWORDS: tuple[tuple[str, str], ...] = (
+    ("faq", r"\bfaqs?\b|frequently asked|questions and answers|\bq ?& ?a\b"),
+    ("notes", r"\bnotes?\b"),
+    ("conclusion", r"\bconclu|\bsummary\b|final thoughts"),
+    ("steps", r"\bsteps?\b|\bbecom|\bhow to\b|getting started"),
+    ("responsibilities", r"responsib|\bdut(?:y|ies)\b|\broles?\b|day-to-day|what .+ do\b"),
+    ("skills", r"\bskill|qualif|competenc|\babilit"),
+    ("settings", r"setting|environment|workplace|\bwhere\b"),
+    ("growth", r"growth|advanc|career path|opportunit|progression"),
+    ("education", r"educat|training|degree|school|pathway"),
+)
+INTRO_KEYWORDS = r"\bintro|\boverview\b"
+ITEM_KINDS = ("responsibilities", "skills", "settings", "growth", "education", "steps")
+REQUIRED_KINDS = {
+    "responsibilities": "Role and Responsibilities",
+    "settings": "Work Environment and Settings",
+    "education": "Education and Training",
+}
+
+FOLD_OVER = 80
+"""Strings longer than this are written folded (``>-``), as in the built-in guide file."""
+
+_CLOSERS = "\"'’”»)]*_"
+_BULLET = re.compile(r"^(?:[-*•●▪◦‣·]\s+|\d{1,2}[.)]\s+)")
+_ITEM = re.compile(r"^(?P<name>[^:]{1,80}?)\s*:\s+(?P<desc>\S.*)$")
+_NOTE = re.compile(r"^notes?\s*:\s*(?P<text>\S.*)$", re.IGNORECASE)
+_JOB_DESCRIPTION = re.compile(
+    r"^(?:job description\s*[:–—-]\s*(?P<before>.+)|(?P<after>.+?)[\s:–—-]*job description)$",
+    re.IGNORECASE,
+)
+
+
+# --------------------------------------------------------------------------- line shapes
+
+
+def _strip_symbols(text: str) -> str:
+    """Drop leading emoji, bullets and markup marks: ``"📝 Note: x"`` → ``"Note: x"``."""
+    i = 0
+    while i < len(text) and (
+        unicodedata.category(text[i]) in ("So", "Sk", "Sm", "Cf", "Mn", "Co", "Cs", "Zs")
+        or text[i] in "*#>•·-–—_ \t"
+        or text[i + 1 : i + 2] == "\ufe0f"  # a letter-like symbol drawn as emoji, such as ℹ️
+    ):
+        i += 1
+    return text[i:]
+
+
+def _last_char(text: str) -> str:
+    stripped = text.rstrip(_CLOSERS)
+    return stripped[-1:] if stripped else ""
+
+
+def _item(text: str) -> tuple[str, str] | None:
+    """``("Label", "description")`` when the line is a ``Label: description`` item."""
+    m = _ITEM.match(_BULLET.sub("", _strip_symbols(text)))
+    if m is None:
+        return None
+    name = m["name"].strip()
+    if (
+        not name
+        or len(name.split()) > 10
+        or _last_char(name) in ".!?;,"
+        or re.search(r"[.!?] ", name)
+        or not (name[0].isupper() or name[0].isdigit() or name[0] in "\"'‘“(")
+    ):
+        return None
+    return name, m["desc"].strip()
+
+
+def _note(text: str) -> str | None:
+    m = _NOTE.match(_strip_symbols(text))
+    return m["text"].strip() if m else None
+
+
+def _heading_shaped(text: str) -> bool:
+    """A short line without a sentence's final punctuation and without ``Label: description``."""
+    core = _strip_symbols(text)
+    if not core or core == "+" or _item(core) is not None or _note(core) is not None:
+        return False
+    colon = core.endswith(":")
+    if colon:
+        core = core[:-1].rstrip()
+        if len(core.split()) > 5 or "," in core:
+            return False
+    return (
+        bool(core)
+        and len(core) <= 100
+        and len(core.split()) <= 14
+        and ": " not in core
+        and _last_char(core) not in ".!?;,:"
+    )
+
+
+def _heading_text(text: str) -> str:
+    return _BULLET.sub("", _strip_symbols(text)).rstrip(":").strip()
+
+
+def _kind_of(heading: str) -> str:
+    found: list[tuple[int, int, str]] = []
+    for order, (kind, pattern) in enumerate(KIND_KEYWORDS):
+        m = re.search(pattern, heading, re.IGNORECASE)
+        if m:
+            found.append((m.start(), order, kind))
+    return min(found)[2] if found else "other"
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass
+class _Line:
+    no: int
+    text: str
+
+
+@dataclass
+class _Section:
+    kind: str
+    heading: str
+    line: int
+    lead: list[str] = field(default_factory=list)
+    items: list[tuple[str, str, int]] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Question:
+    text: str
+    line: int
+    plus: bool = False
+    answer: list[str] = field(default_factory=list)
+
+
+def _lines(text: str) -> list[_Line]:
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return [_Line(no, " ".join(raw.split())) for no, raw in enumerate(text.split("\n"), 1)]
+
+
+class _Parser:
+    def __init__(self, text: str, source: str) -> None:
+        self.source = source
+        self.lines = [line for line in _lines(text) if line.text]
+        self.last_line = self.lines[-1].no if self.lines else 1
+        self.intro_heading = ""
+        self.intro: list[str] = []
+        self.sections: list[_Section] = []
+        self.notes: list[str] = []
+        self.conclusion: list[str] = []
+        self.faq: list[_Question] = []
+        self.target: str | _Section = "introduction"
+        self.fresh = True  # no content yet under the current heading
+
+    def fail(self, line: int, message: str) -> GuideError:
+        return GuideError(message, source=f"{self.source}:{line}")
+
+    def _is_heading(self, i: int) -> bool:
+        """Heading-shaped, and not followed directly by another short unpunctuated line."""
+        line = self.lines[i]
+        if not _heading_shaped(line.text):
+            return False
+        if (
+            self.fresh
+            and line.text.endswith(":")
+            and self.target != "introduction"
+            and _kind_of(_heading_text(line.text)) not in ("notes", "conclusion", "faq")
+        ):
+            return False  # "Their primary duties include:" right under a heading is its intro
+        if i + 1 == len(self.lines) or self.lines[i + 1].no > line.no + 1:
+            return True
+        following = self.lines[i + 1].text
+        return not _heading_shaped(following) or following.endswith(":")
+
+    def parse(self) -> dict[str, Any]:
+        if not self.lines:
+            raise self.fail(
+                1,
+                "expected a guide text starting with a title line such as "
+                "'Pharmacy Technician Job Description'; the text is empty",
+            )
+        title = self.lines[0]
+        occupation = self._occupation(title)
+        for i in range(1, len(self.lines)):
+            self._line(i)
+        self._close_faq()
+        return self._result(title.text, occupation)
+
+    def _occupation(self, title: _Line) -> str:
+        text = _strip_symbols(title.text).rstrip(":").strip()
+        m = _JOB_DESCRIPTION.match(text)
+        if m is None and not _heading_shaped(title.text):
+            raise self.fail(
+                title.no,
+                "expected the guide's title line, such as 'Pharmacy Technician Job Description' "
+                "(a short line without a final period or a 'Label: text' shape); "
+                f"found {_cut(text)!r}",
+            )
+        occupation = (m["before"] or m["after"]).strip(" :–—-") if m else text
+        if not v.slugify(occupation):
+            raise self.fail(
+                title.no,
+                "the title line names no occupation; expected '<Occupation> Job Description'",
+            )
+        return occupation
+
+    def _line(self, i: int) -> None:
+        line = self.lines[i]
+        if self.target == "faq" and self._faq_line(i):
+            return
+        if line.text == "+":
+            raise self.fail(
+                line.no,
+                "a '+' line belongs in the FAQ, between a question and its answer; "
+                "expected it under a heading such as 'FAQ:'",
+            )
+        if self._is_heading(i):
+            self._heading(line)
+            return
+        self.fresh = False
+        note = _note(line.text)
+        if self.target == "notes":
+            self.notes.append(note or _strip_symbols(line.text))
+        elif note is not None:
+            self.notes.append(note)
+        elif self.target == "introduction":
+            self.intro.append(line.text)
+        elif self.target == "conclusion":
+            self.conclusion.append(line.text)
+        elif isinstance(self.target, _Section):
+            section = self.target
+            item = _item(line.text)
+            if item is not None:
+                section.items.append((*item, line.no))
+            elif section.items:
+                section.after.append(line.text)
+            else:
+                section.lead.append(line.text)
+
+    def _heading(self, line: _Line) -> None:
+        self._close_faq()
+        heading = _heading_text(line.text)
+        kind = _kind_of(heading)
+        self.fresh = True
+        if (
+            not self.sections
+            and not self.intro_heading
+            and not self.intro
+            and re.search(INTRO_KEYWORDS, heading, re.IGNORECASE)
+        ):
+            self.intro_heading = heading
+            self.target = "introduction"
+            return
+        if kind in ("notes", "faq") or (kind == "conclusion" and not self.conclusion):
+            self.target = kind
+            return
+        taken = {s.kind for s in self.sections}
+        section = _Section(kind if kind not in taken else "other", heading, line.no)
+        if section.kind not in ITEM_KINDS:
+            section.kind = "other"
+        self.sections.append(section)
+        self.target = section
+
+    # FAQ: "question", "+", "answer"; a question may also be a line ending with "?" and no "+".
+    def _faq_line(self, i: int) -> bool:
+        line = self.lines[i]
+        current = self.faq[-1] if self.faq else None
+        if line.text == "+":
+            if current is None or current.plus or current.answer:
+                raise self.fail(line.no, "expected a FAQ question on the line before this '+' line")
+            current.plus = True
+            return True
+        if i + 1 < len(self.lines) and self.lines[i + 1].text == "+":
+            self._close_faq()
+            self.faq.append(_Question(line.text, line.no))
+            return True
+        if current is not None and current.plus and not current.answer:
+            current.answer.append(line.text)
+            return True
+        if self._is_heading(i):
+            return False
+        if _last_char(line.text) == "?" and (current is None or current.answer):
+            self._close_faq()
+            self.faq.append(_Question(line.text, line.no))
+            return True
+        if current is None:
+            raise self.fail(
+                line.no,
+                "expected a FAQ question: a question line, then a '+' line, then the answer",
+            )
+        current.answer.append(line.text)
+        return True
+
+    def _close_faq(self) -> None:
+        if self.faq and not self.faq[-1].answer:
+            q = self.faq[-1]
+            raise self.fail(
+                q.line,
+                f"the FAQ question {_cut(q.text)!r} has no answer; "
+                "expected a '+' line and then the answer on the lines after it",
+            )
+
+    def _result(self, title: str, occupation: str) -> dict[str, Any]:
+        for section in self.sections:
+            seen: dict[str, int] = {}
+            for name, _desc, no in section.items:
+                slug = v.slugify(name)
+                if slug in seen:
+                    raise self.fail(
+                        no,
+                        f"{name!r} repeats the item on line {seen[slug]} in section "
+                        f"{section.heading!r}; each item needs its own name",
+                    )
+                seen[slug] = no
+        for kind, example in REQUIRED_KINDS.items():
+            found_section = next((s for s in self.sections if s.kind == kind), None)
+            if found_section is None:
+                found = "; ".join(f"{s.heading!r} (line {s.line}, {s.kind})" for s in self.sections)
+                raise self.fail(
+                    self.last_line,
+                    f"expected a section about {kind}: a heading such as {example!r} followed by "
+                    f"'Label: description' lines; parsing stopped at line {self.last_line} (end of "
+                    f"text). Headings found: {found or 'none'}",
+                )
+            if not found_section.items:
+                raise self.fail(
+                    found_section.line,
+                    f"the section {found_section.heading!r} ({kind}) has no "
+                    "'Label: description' lines; "
+                    "expected one line per entry, such as 'Hospitals: what the work is like there'",
+                )
+        data: dict[str, Any] = {
+            "format": FORMAT,
+            "slug": v.slugify(occupation),
+            "occupation": occupation,
+            "title": title,
+        }
+        introduction = {"heading": self.intro_heading, "text": "\n\n".join(self.intro)}
+        introduction = {k: x for k, x in introduction.items() if x}
+        if introduction:
+            data["introduction"] = introduction
+        data["sections"] = [_section_data(s) for s in self.sections]
+        if self.notes:
+            data["notes"] = self.notes
+        if self.conclusion:
+            data["conclusion"] = "\n\n".join(self.conclusion)
+        if self.faq:
+            data["faq"] = [{"question": q.text, "answer": "\n\n".join(q.answer)} for q in self.faq]
+        return data
+
+
+def _section_data(section: _Section) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": section.kind, "heading": section.heading}
+    paragraphs = list(section.after)
+    if section.items:
+        if section.lead:
+            out["intro"] = " ".join(section.lead)
+        out["items"] = [{"name": n, "description": d} for n, d, _no in section.items]
+    else:
+        paragraphs = section.lead + paragraphs
+    if paragraphs:
+        out["paragraphs"] = paragraphs
+    return out
+
+
+def _cut(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def import_guide_text(text: str, source: str) -> dict[str, Any]:
+    """Parse a guide text into guide data (the dict :func:`~jobgen.guide.guide_from_data` takes).
+
+    Raises :class:`~jobgen.errors.GuideError` naming ``source:line`` and what was expected there.
+    """
+    data = _Parser(text, source).parse()
+    guide_from_data(data, source)  # the importer never hands out data the loader would refuse
+    return data
+
+
+def import_guide_file(path: str | Path) -> dict[str, Any]:
+    """Read a UTF-8 guide text file and parse it with :func:`import_guide_text`."""
+    path = Path(path)
+    return import_guide_text(read_text(path, what="guide text"), str(path))
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = ">" if len(text) > FOLD_OVER else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_guide_yaml(data: dict[str, Any]) -> str:
+    """Guide data as YAML in the built-in file's style: block lists, long text folded (``>-``)."""
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+        default_flow_style=False,
+    )
