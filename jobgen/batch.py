@@ -29,10 +29,12 @@ import io
 import itertools
 import json
 import os
+import re
 import signal
 import stat
 import string
 import threading
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -43,7 +45,7 @@ from typing import IO, Any, BinaryIO, cast
 from . import __version__
 from . import _validate as v
 from ._yaml import decode_text, parse_yaml, read_text
-from .compose import compose
+from .compose import Posting, compose
 from .employer import (
     FIELD_BY_KEY,
     FIELDS,
@@ -536,9 +538,11 @@ class RowResult:
     files: tuple[FileRecord, ...] = ()
     error: str | None = None
     field: str | None = None
+    warnings: tuple[str, ...] = ()
+    lint: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "row": self.row,
             "source": self.source,
             "name": self.name,
@@ -546,7 +550,11 @@ class RowResult:
             "files": [f.to_dict() for f in self.files],
             "error": self.error,
             "field": self.field,
+            "warnings": list(self.warnings),
         }
+        if self.lint is not None:
+            out["lint"] = self.lint
+        return out
 
 
 @dataclass(frozen=True)
@@ -643,20 +651,18 @@ class _Context:
     default_date: dt.date
     template: Path | None
     reference_docx: Path | None
+    lint: bool = False
+
+
+_WORD = re.compile(r"[a-z_]+(?:\.[a-z_]+)?")
 
 
 def _field_of(message: str) -> str | None:
-    """The dotted field an error message is about (it starts with ``key:``), if any."""
-    head = message.split(": ", 1)[0].split("[", 1)[0]
-    if head in FIELD_BY_KEY:
-        return head
+    """The dotted field an error message is about: the one it starts with (``salary.min: ...``),
+    the unknown one it names, or else the first field it mentions."""
     if message.startswith("unknown field '"):
         return message[len("unknown field '") :].split("'", 1)[0]
-    if message.startswith("unknown setting"):
-        return "setting"
-    if message.startswith("unknown education level"):
-        return "education"
-    return None
+    return next((w for w in _WORD.findall(message) if w in FIELD_BY_KEY), None)
 
 
 def _row_error(task: _Task, exc: JobgenError, files: Sequence[FileRecord] = ()) -> RowResult:
@@ -718,47 +724,88 @@ def _choice_missing(ctx: _Context, layers: Sequence[OptionLayer], source: str) -
 
 
 def process_row(ctx: _Context, task: _Task) -> RowResult:
-    """Validate, compose, render and write one row; never raises for a bad row."""
+    """Validate, compose, render and write one row; never raises for a bad row.
+
+    Every format is rendered before any file is written, so a row that fails (say, JSON-LD
+    needs a country) writes nothing; if a write itself fails, the files this row had created
+    are removed again.
+    """
     row = task.row
     if row.error is not None:
         return _failed(task, row.error)
-    files: list[FileRecord] = []
+    created: list[Path] = []
+    notes: list[str] = []
     try:
         layers = [*ctx.defaults, OptionLayer(row.source, row.values)]
         _choice_missing(ctx, layers, row.source)
         options = options_from_layers(ctx.guide, layers, default_date=ctx.default_date)
         posting = compose(ctx.guide, options)
-        skipped = False
+        plan: list[tuple[str, Path, str, bytes | None]] = []
         for fmt in ctx.formats:
             path, rel = _target(ctx, task.name, fmt)
-            exists = not ctx.force and os.path.lexists(path)
-            if exists and not ctx.dry_run:
-                files.append(_existing(fmt, path, rel))  # not rendered: it will not be written
-                skipped = True
-                continue
-            data = render(posting, fmt, template=ctx.template, reference_docx=ctx.reference_docx)
-            if exists:  # a dry run renders to validate; the existing file would stay
-                files.append(_existing(fmt, path, rel))
-                skipped = True
-            elif ctx.dry_run:
-                files.append(FileRecord(fmt, rel, _sha256(data), len(data), written=False))
-            else:
+            keep = not ctx.force and os.path.lexists(path)
+            # an existing file stays and needs no rendering, but a dry run renders to validate
+            data = None if keep and not ctx.dry_run else _render(ctx, posting, fmt, notes)
+            plan.append((fmt, path, rel, None if keep else data))  # None: leave the file as is
+        report = None
+        if ctx.lint:
+            from .lint import lint_posting
+
+            report = lint_posting(posting, template=ctx.template)
+        # skipped: at least one of the row's files already existed and was left as it was
+        skipped = any(data is None for *_, data in plan)
+        files: list[FileRecord] = []
+        for fmt, path, rel, data in plan:
+            if data is not None and not ctx.dry_run:
                 try:
                     write_atomic(path, data, force=ctx.force)
                 except OutputError:
                     if ctx.force or not os.path.lexists(path):
                         raise
-                    files.append(_existing(fmt, path, rel))  # it appeared meanwhile
+                    data = None  # someone else created it meanwhile: leave it
                     skipped = True
-                    continue
-                files.append(FileRecord(fmt, rel, _sha256(data), len(data), written=True))
+                else:
+                    if not ctx.force:
+                        created.append(path)
+            if data is None:
+                files.append(_existing(fmt, path, rel))
+            else:
+                written = not ctx.dry_run
+                files.append(FileRecord(fmt, rel, _sha256(data), len(data), written=written))
     except JobgenError as exc:
-        return _row_error(task, exc, files)
+        _remove(created)
+        return _row_error(task, exc)
     except Exception as exc:  # a bug must not stop the other rows; say it is one
+        _remove(created)
         bug = f"internal error (a bug in jobgen): {type(exc).__name__}: {exc}"
-        return _failed(task, f"{row.source}: {bug}", files)
-    status = "skipped" if skipped else "ok"
-    return RowResult(row.number, row.source, task.name, status, tuple(files))
+        return _failed(task, f"{row.source}: {bug}")
+    return RowResult(
+        row.number,
+        row.source,
+        task.name,
+        "skipped" if skipped else "ok",
+        tuple(files),
+        warnings=tuple(notes),
+        lint=report,
+    )
+
+
+def _render(ctx: _Context, posting: Posting, fmt: str, notes: list[str]) -> bytes:
+    """Render one format, collecting its warnings (a DOCX that dropped a control character)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = render(posting, fmt, template=ctx.template, reference_docx=ctx.reference_docx)
+    for item in caught:
+        note = f"{fmt}: {item.message}"
+        if note not in notes:
+            notes.append(note)
+    return data
+
+
+def _remove(paths: Iterable[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _sha256(data: bytes) -> str:
@@ -970,6 +1017,7 @@ def run_batch(
     jobs: int | None = None,
     force: bool = False,
     dry_run: bool = False,
+    lint: bool = False,
     on_result: Callable[[RowResult], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> BatchResult:
@@ -979,11 +1027,20 @@ def run_batch(
     stream such as stdin (``input_format`` required), or an iterable of mappings. ``jobs``
     worker processes (default: the CPU count; 1 runs in this process). ``on_result`` gets each
     row's :class:`RowResult` in row order as it finishes; ``progress(done, total)`` is called
-    after each row. Raises :class:`JobgenError` for problems that stop the whole batch before
-    any file is written (usage, an unknown CSV column, a bad default, a template syntax error),
-    and :class:`BatchInterrupted` on SIGINT after writing the manifest of finished rows.
+    after each row. ``lint`` adds each posting's lint report (``jobgen.lint.lint_posting``) to
+    its record; it never makes a row fail.
+
+    Raises :class:`JobgenError` for problems that stop the whole batch before any file is
+    written (usage, an unknown CSV column, a bad default, a template syntax error), and
+    :class:`BatchInterrupted` on SIGINT after writing the manifest of the finished rows.
     """
     fmts = _check_formats(formats)
+    if reference_docx is not None and "docx" not in fmts:
+        raise UsageError(
+            f"applies to Word documents only, and the formats are {', '.join(fmts)}",
+            source="--reference-docx",
+            hint="add docx to -f, e.g. -f md,docx",
+        )
     pattern = check_name_pattern(name_pattern)
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs {jobs}: give 1 or more worker processes", source="--jobs")
@@ -1024,6 +1081,7 @@ def run_batch(
         default_date=today(env),
         template=template_path,
         reference_docx=reference_path,
+        lint=lint,
     )
     tasks = [_Task(i, row, name) for i, (row, name) in enumerate(zip(rows, names, strict=True))]
     collector = _Collector(len(tasks), on_result, progress)

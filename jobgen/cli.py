@@ -348,6 +348,13 @@ def _lint_rules_table() -> str:
     metavar="-",
     help="'-' also streams one JSON line per row to stdout, in row order.",
 )
+@click.option(
+    "--lint",
+    "run_lint",
+    is_flag=True,
+    help="Also check every posting (see `jobgen lint`) and record the findings in the "
+    "manifest; never changes the exit status.",
+)
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 @click.option("--dry-run", is_flag=True, help="Validate and render every row; write nothing.")
 def batch(
@@ -363,6 +370,7 @@ def batch(
     template: Path | None,
     reference_docx: Path | None,
     manifest: str | None,
+    run_lint: bool,
     force: bool,
     dry_run: bool,
 ) -> None:
@@ -443,6 +451,7 @@ def batch(
                 jobs=jobs,
                 force=force,
                 dry_run=dry_run,
+                lint=run_lint,
                 on_result=stream if streaming else None,
                 progress=progress,
             )
