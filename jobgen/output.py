@@ -91,10 +91,15 @@ def safe_stem(text: str, *, fallback: str = "posting", limit: int = MAX_NAME) ->
     """A file name stem that is safe on Windows, macOS and Linux.
 
     Lowercase ASCII letters, digits and single hyphens only (so no ``/``, ``\\``, ``..``, dots,
-    spaces or case clashes), at most ``limit`` characters, never empty (``fallback``) and never a
-    Windows reserved device name (``con`` becomes ``con-posting``).
+    spaces or case clashes), at most ``limit`` characters (cut at a word where possible), never
+    empty (``fallback``) and never a Windows reserved device name (``con`` becomes
+    ``con-posting``).
     """
-    stem = slugify(text)[:limit].strip("-") or fallback
+    stem = slugify(text)
+    if len(stem) > limit:
+        cut = stem[: limit + 1]  # end at a word when one ends in the second half
+        stem = cut.rsplit("-", 1)[0] if "-" in cut[limit // 2 :] else stem[:limit]
+    stem = stem.strip("-") or fallback
     if stem in WINDOWS_RESERVED:
         stem = f"{stem}-{fallback}"
     return stem
