@@ -28,6 +28,7 @@ import hashlib
 import io
 import itertools
 import json
+import multiprocessing
 import os
 import re
 import signal
@@ -81,6 +82,9 @@ name cannot push the setting out of an 80-character name."""
 STATUSES = ("ok", "error", "skipped")
 MAX_CHUNK = 16
 """Rows a worker renders per task: small enough that an interrupt finishes quickly."""
+START_METHOD: str | None = None
+"""How worker processes start: None is the platform's default (fork on Linux, spawn on macOS
+and Windows); everything a worker needs is picklable, so any method works."""
 
 # --------------------------------------------------------------------------- rows
 
@@ -898,7 +902,10 @@ def _run_in_process(ctx: _Context, tasks: Sequence[_Task], out: _Collector, stop
 def _run_pool(
     ctx: _Context, chunks: Sequence[Sequence[_Task]], workers: int, out: _Collector, stop: _Stop
 ) -> None:
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(ctx,))
+    context = multiprocessing.get_context(START_METHOD)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(ctx,)
+    )
     running: dict[Future[list[RowResult]], Sequence[_Task]] = {}
     queue = iter(chunks)
     hard_stop = False
@@ -992,6 +999,13 @@ def _prepare_out_dir(out_dir: Path) -> None:
         raise OutputError(
             f"cannot create the output folder: {exc.strerror or exc}", source=str(out_dir)
         ) from None
+
+
+def _cpu_count() -> int:
+    """CPUs this process may use (a container's or taskset's limit), else all of them."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def _chunks(tasks: Sequence[_Task], jobs: int) -> list[Sequence[_Task]]:
@@ -1088,7 +1102,7 @@ def run_batch(
     if progress is not None:
         progress(0, len(tasks))
     stop = _Stop()
-    workers = jobs or os.cpu_count() or 1
+    workers = jobs or _cpu_count()
     chunks = _chunks(tasks, workers)
     workers = min(workers, len(chunks))
 

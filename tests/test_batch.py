@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+import jobgen.batch
 from jobgen.batch import (
     BatchInterrupted,
     Row,
@@ -434,6 +435,26 @@ def test_same_input_gives_the_same_bytes_with_any_number_of_workers(tmp_path: Pa
         tmp_path / "two" / "manifest.json"
     ).read_bytes()
     assert one.postings[1].name == "02-same-name-outpatient-clinics"
+
+
+def test_workers_started_by_spawn_as_on_macos_and_windows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "spawn" pickles the guide, the defaults and the template path into each worker."""
+    monkeypatch.setattr(jobgen.batch, "START_METHOD", "spawn")
+    employer = tmp_path / "e.yaml"
+    employer.write_text("employer: {name: Spawned Co}\nlocation: {city: Akron, country: US}\n")
+    src = write_csv(
+        tmp_path / "p.csv", [["in", "hs"], ["sud", "ba"], ["out", "x"]], ["setting", "education"]
+    )
+    result = run_batch(src, out_dir=tmp_path / "out", employer_file=employer, jobs=2, environ={})
+    assert [r.status for r in result.postings] == ["ok", "ok", "error"]
+    assert (
+        result.postings[2].error is not None
+        and "unknown education level 'x'" in result.postings[2].error
+    )
+    text = (tmp_path / "out" / "1-spawned-co-inpatient-facilities.md").read_text(encoding="utf-8")
+    assert "Spawned Co" in text
 
 
 def test_a_failing_row_writes_no_file_in_any_format(runner: CliRunner, tmp_path: Path) -> None:
