@@ -13,10 +13,11 @@ Precedence of options for each row, weakest first: ``employer_file``, the ``defa
 the input's own ``defaults:`` (YAML), ``JOBGEN_*`` variables, ``--set`` assignments, then the row.
 
 A bad row never stops the others: it is recorded with ``status="error"`` and a message naming
-the file, the row and the field. Files are written atomically by the workers themselves (the
-parent only sees small :class:`RowResult` records), existing files are left alone unless
-``force``, and a SIGINT stops handing out rows, lets the running ones finish, writes the manifest
-of what finished and raises :class:`BatchInterrupted`.
+the file, the row and the field. The rows are read first (they are small, and names need the row
+count and every earlier name); the rendered documents are never held together: workers write
+their files atomically and return only small :class:`RowResult` records. Existing files are
+left alone unless ``force``. A SIGINT stops handing out rows, lets the running ones finish,
+writes the manifest of what finished and raises :class:`BatchInterrupted`.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from typing import IO, Any, BinaryIO, cast
 
 from . import __version__
 from . import _validate as v
-from ._yaml import decode_text, parse_yaml, read_text
+from ._yaml import MAX_INPUT_BYTES, decode_text, parse_yaml, read_text
 from .compose import Posting, compose
 from .employer import (
     FIELD_BY_KEY,
@@ -79,7 +80,6 @@ NAME_FIELDS = ("row", "id", "employer", "setting", "education", "title")
 MAX_NAME_FIELD = 40
 """Each field is cut to this many characters before the pattern is filled, so one long employer
 name cannot push the setting out of an 80-character name."""
-STATUSES = ("ok", "error", "skipped")
 MAX_CHUNK = 16
 """Rows a worker renders per task: small enough that an interrupt finishes quickly."""
 START_METHOD: str | None = None
@@ -381,8 +381,14 @@ def open_input(
                 source="--input-format",
             )
         stream = cast("IO[bytes] | IO[str]", source)
-        if input_format == "yaml":
-            data = stream.read()
+        if input_format == "yaml":  # YAML is parsed whole: bound it as read_text does files
+            data = stream.read(MAX_INPUT_BYTES + 1)
+            if len(data) > MAX_INPUT_BYTES:
+                raise ValidationError(
+                    f"is larger than {MAX_INPUT_BYTES:,} bytes, the most jobgen reads as YAML; "
+                    "use CSV or JSON Lines, which are read row by row",
+                    source=label,
+                )
             text = data if isinstance(data, str) else decode_text(data, label, what="batch input")
             defaults, rows = read_yaml(text, label)
             return BatchInput(label, input_format, defaults, rows)
