@@ -402,9 +402,10 @@ def batch(
     show_bar = sys.stderr.isatty()
     bars = contextlib.ExitStack()
     bar: Any = None
+    shown = 0
 
     def progress(done: int, total: int) -> None:
-        nonlocal bar
+        nonlocal bar, shown
         if not show_bar or total == 0:
             return
         if bar is None:
@@ -417,7 +418,8 @@ def batch(
                     update_min_steps=max(1, total // 200),
                 )
             )
-        bar.update(done - bar.pos)
+        bar.update(done - shown)  # bar.pos lags behind when updates are batched
+        shown = done
 
     streaming = manifest == "-"
 

@@ -680,6 +680,23 @@ def test_stdin_in_every_format(runner: CliRunner, tmp_path: Path, fmt: str, data
     assert manifest(out)["input"] == "stdin"
 
 
+def test_an_empty_input_is_an_empty_batch(runner: CliRunner, tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "p.csv", [])
+    result = batch(runner, str(src), "-d", str(tmp_path / "out"))
+    assert result.exit_code == 0
+    assert result.stderr == f"0 ok, 0 failed, 0 skipped → {tmp_path / 'out'} (manifest.json)\n"
+    assert manifest(tmp_path / "out")["postings"] == []
+
+
+def test_many_errors_are_summed_up_on_stderr(runner: CliRunner, tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "p.csv", [["X", "nowhere", "hs", "", ""] for _ in range(25)])
+    result = batch(runner, str(src), "-d", str(tmp_path / "out"), "-j", "1")
+    assert result.exit_code == 1
+    assert result.stderr.count("unknown setting 'nowhere'") == 20
+    assert "... and 5 more errors\n0 ok, 25 failed, 0 skipped" in result.stderr
+    assert len(manifest(tmp_path / "out")["postings"]) == 25
+
+
 def test_stdin_needs_input_format(runner: CliRunner, tmp_path: Path) -> None:
     result = batch(runner, "-", "-d", str(tmp_path), input=b"setting\nin\n")
     assert result.exit_code == 2 and "--input-format csv|yaml|jsonl" in result.stderr
