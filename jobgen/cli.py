@@ -329,7 +329,9 @@ def _lint_rules_table() -> str:
     metavar="KEY=VALUE",
     help="A default for every row, e.g. --set employer.name=Acme (repeatable); rows override it.",
 )
-@click.option("--guide", metavar="NAME|PATH", help="Built-in guide name or a guide .yaml file.")
+@click.option(
+    "--guide", metavar="NAME|PATH", help="Built-in guide name, guide .yaml file or guide text .txt."
+)
 @click.option(
     "--template",
     type=click.Path(dir_okay=False, path_type=Path),
