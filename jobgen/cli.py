@@ -900,3 +900,35 @@ def guide_show(name: str | None, as_json: bool) -> None:
             also = f"  also: {', '.join(c['aliases'])}" if c["aliases"] else ""
             click.echo(f"  {c['slug']:<{width}}{c['name']}{also}{mark}")
         click.echo()
+
+
+@cli.command()
+@click.option("--guide", metavar="NAME|PATH", help="Built-in guide name or a guide file.")
+@click.option(
+    "-o", "--output", "out_dir", required=True, metavar="DIR", help="Folder for the site."
+)
+@click.option(
+    "-e",
+    "--employer",
+    "employers",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also show this employer's posting (repeatable).",
+)
+@click.option("--force", is_flag=True, help="Replace gallery files that already exist.")
+def gallery(guide: str | None, out_dir: str, employers: tuple[Path, ...], force: bool) -> None:
+    """Build a static site of every setting × education variant.
+
+    DIR/index.html shows a grid of the guide's settings and education levels; each variant
+    (and each --employer posting) gets an HTML page with links to its Markdown and Word files.
+    It works straight from the folder (file://), with no server.
+
+    \b
+    Example:
+      jobgen gallery -o gallery -e examples/riverside-inpatient.yaml
+    """
+    from .gallery import build_gallery
+
+    files = build_gallery(out_dir, guide=guide, employer_files=employers, force=force)
+    click.echo(f"wrote {len(files)} files; open {files[0]}", err=True)

@@ -25,6 +25,9 @@ from jobgen import generate  # noqa: E402
 EXAMPLES = ROOT / "examples"
 SCREENSHOT = EXAMPLES / "riverside-inpatient.png"
 SCREENSHOT_SIZE = (1000, 1400)
+GALLERY = EXAMPLES / "gallery"
+GALLERY_SCREENSHOT = EXAMPLES / "gallery.png"
+GALLERY_EPOCH = "1795824000"  # 2026-11-28: the variants' date_posted, so the gallery is stable
 
 
 def outputs() -> dict[Path, bytes]:
@@ -39,6 +42,13 @@ def outputs() -> dict[Path, bytes]:
             result[employer.with_suffix("." + fmt)] = generate(
                 employer_file=employer, environ={}, fmt=fmt
             )
+    from jobgen.gallery import gallery_files
+
+    gallery = gallery_files(
+        employer_files=sorted(EXAMPLES.glob("*.yaml")), environ={"SOURCE_DATE_EPOCH": GALLERY_EPOCH}
+    )
+    for relative, data in gallery.items():
+        result[GALLERY / relative] = data
     return result
 
 
@@ -60,14 +70,14 @@ def chromium_command(chromium: str, page: Path, profile: Path, *args: str) -> li
     ]
 
 
-def take_screenshot(page: Path, target: Path) -> None:
+def take_screenshot(page: Path, target: Path, size: tuple[int, int] = SCREENSHOT_SIZE) -> None:
     chromium = next(
         (p for n in ("chromium", "chromium-browser", "google-chrome") if (p := shutil.which(n))),
         None,
     )
     if chromium is None:
         sys.exit("chromium is not installed; it is needed for --screenshot")
-    width, height = SCREENSHOT_SIZE
+    width, height = size
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
             chromium_command(
@@ -89,10 +99,12 @@ def main() -> None:
     for path, data in outputs().items():
         old = path.read_bytes() if path.exists() else None
         if old != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             print(f"updated {path.relative_to(ROOT)}")
     if "--screenshot" in sys.argv[1:]:
         take_screenshot(SCREENSHOT.with_suffix(".html"), SCREENSHOT)
+        take_screenshot(GALLERY / "index.html", GALLERY_SCREENSHOT, (1200, 1500))
     print("examples are up to date; review the changes with: git diff examples/")
 
 

@@ -59,11 +59,13 @@ li { margin: 0.35rem 0; }
 li::marker { color: #57606a; }
 a { color: #0a58ca; text-underline-offset: 2px; overflow-wrap: anywhere; }
 a:hover { color: #083f91; }
+nav { max-width: 48rem; margin: 1.25rem auto 0; padding: 0 0.5rem; font-size: 0.95rem; }
 a:focus-visible { outline: 3px solid #0a58ca; outline-offset: 2px; border-radius: 2px; }
 @media (max-width: 40rem) {
   main { margin: 0; padding: 1.25rem; border: 0; border-radius: 0; }
 }
 @media print {
+  nav { display: none; }
   body { background: #fff; color: #000; font-size: 11pt; }
   main { max-width: none; margin: 0; padding: 0; border: 0; }
   h1, h2, h3 { color: #000; break-after: avoid; }
@@ -140,12 +142,30 @@ def _check_links(posting: Posting) -> None:
             )
 
 
-def render_html(markdown: str, posting: Posting, *, structured_data: bool = True) -> bytes:
+def nav_html(links: Sequence[tuple[str, str]]) -> str:
+    """A small navigation bar of relative links (used by the gallery's pages)."""
+    if not links:
+        return ""
+    items = " · ".join(
+        f'<a href="{html.escape(href, quote=True)}">{html.escape(text, quote=False)}</a>'
+        for text, href in links
+    )
+    return f'<nav aria-label="Gallery">{items}</nav>\n'
+
+
+def render_html(
+    markdown: str,
+    posting: Posting,
+    *,
+    structured_data: bool = True,
+    nav: Sequence[tuple[str, str]] = (),
+) -> bytes:
     """A complete HTML5 page for ``posting`` whose body is ``markdown`` rendered to HTML.
 
     With ``structured_data`` (the default) the schema.org ``JobPosting`` is embedded, and a
     posting that cannot fill Google's required properties raises :class:`ValidationError`
-    naming the employer field to set; pass ``False`` for a draft page without it.
+    naming the employer field to set; pass ``False`` for a draft page without it. ``nav`` is a
+    list of ``(text, relative href)`` shown above the posting.
     """
     _check_links(posting)
     script = ""
@@ -173,6 +193,7 @@ def render_html(markdown: str, posting: Posting, *, structured_data: bool = True
         f"{script}"
         "</head>\n"
         "<body>\n"
+        f"{nav_html(nav)}"
         "<main>\n"
         "<article>\n"
         f"{markdown_to_html(markdown)}"
