@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -9,12 +10,16 @@ from typing import Any
 
 from .errors import ValidationError
 
+_APOSTROPHES = re.compile(r"['’]")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
+
+@functools.lru_cache(maxsize=4096)  # the guide's names are slugged for every posting
 def slugify(text: str) -> str:
     """``"Associate’s Degree"`` → ``"associates-degree"``; ASCII letters, digits and hyphens."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"['’]", "", text.lower())
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    text = _APOSTROPHES.sub("", text.lower())
+    return _NOT_SLUG.sub("-", text).strip("-")
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:

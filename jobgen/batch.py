@@ -13,11 +13,17 @@ Precedence of options for each row, weakest first: ``employer_file``, the ``defa
 the input's own ``defaults:`` (YAML), ``JOBGEN_*`` variables, ``--set`` assignments, then the row.
 
 A bad row never stops the others: it is recorded with ``status="error"`` and a message naming
-the file, the row and the field. The rows are read first (they are small, and names need the row
-count and every earlier name); the rendered documents are never held together: workers write
-their files atomically and return only small :class:`RowResult` records. Existing files are
-left alone unless ``force``. A SIGINT stops handing out rows, lets the running ones finish,
-writes the manifest of what finished and raises :class:`BatchInterrupted`.
+the file, the row and the field. Existing files are left alone unless ``force``. A SIGINT stops
+handing out rows, lets the running ones finish, writes the manifest of what finished and raises
+:class:`BatchInterrupted`.
+
+Memory stays flat as the input grows: the input is read twice, row by row (once to count the
+rows, which names and progress need, then to render them; stdin is spooled to a temporary file),
+only a bounded number of rows is in flight, workers write their files atomically and return
+small :class:`RowResult` records, and the manifest's entries are spooled to a temporary file
+until it is written. ``keep_results=False`` (what ``jobgen batch`` uses) keeps only the failed
+rows in :attr:`BatchResult.postings` instead of every row. Files are synced to disk once per
+chunk of rows rather than one by one, before their rows are reported.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
 import itertools
@@ -35,6 +42,7 @@ import re
 import signal
 import stat
 import string
+import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -61,7 +69,7 @@ from .employer import (
 )
 from .errors import JobgenError, OutputError, UsageError, ValidationError
 from .guide import Guide, load_guide
-from .output import is_safe_stem, safe_stem, unique_stems, write_atomic
+from .output import is_safe_stem, safe_stem, unique_stems, write_new
 from .render import EXTENSIONS, check_format, render
 
 INPUT_FORMATS = ("csv", "yaml", "jsonl")
@@ -106,12 +114,17 @@ class Row:
 
 @dataclass(frozen=True)
 class BatchInput:
-    """An opened batch input: its display name, defaults given inside it (YAML), and its rows."""
+    """An opened batch input: its display name, defaults given inside it (YAML), and its rows.
+
+    ``reopen`` reads the rows again from the start (a file is opened again; stdin was spooled
+    to a temporary file); :func:`run_batch` counts the rows first, then renders them.
+    """
 
     name: str
     format: str
     defaults: OptionLayer | None
     rows: Iterator[Row]
+    reopen: Callable[[], Iterator[Row]] | None = None
 
 
 def _csv_columns(header: Sequence[str], name: str) -> list[str | None]:
@@ -244,7 +257,7 @@ def read_yaml(text: str, name: str) -> tuple[OptionLayer | None, Iterator[Row]]:
             source=name,
         )
 
-    def rows() -> Iterator[Row]:
+    def rows() -> Iterator[Row]:  # called again for a second pass over the same postings
         for number, item in enumerate(postings, 1):
             lines = getattr(item, "lines", None)
             at = f" (line {min(lines.values())})" if isinstance(lines, dict) and lines else ""
@@ -255,7 +268,18 @@ def read_yaml(text: str, name: str) -> tuple[OptionLayer | None, Iterator[Row]]:
                 kind = "a list" if isinstance(item, list) else f"the value {item!r}"
                 yield Row(number, label, {}, f"{label}: is {kind}; each posting is a mapping")
 
-    return defaults, rows()
+    return defaults, _Rows(rows)
+
+
+class _Rows(Iterator[Row]):
+    """An iterator of rows that can start again (:meth:`again`)."""
+
+    def __init__(self, start: Callable[[], Iterator[Row]]) -> None:
+        self.again = start
+        self._rows = start()
+
+    def __next__(self) -> Row:
+        return next(self._rows)
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -360,18 +384,24 @@ def open_input(
             )
         if fmt == "yaml":
             defaults, rows = read_yaml(read_text(path, what="batch file"), label)
-            return BatchInput(label, fmt, defaults, rows)
-        try:
-            if path.is_dir():
-                raise ValidationError("is a folder, not a batch file", source=label)
-            binary = path.open("rb")
-        except FileNotFoundError:
-            raise ValidationError("no such batch file", source=label) from None
-        except PermissionError:
-            raise ValidationError(
-                "cannot read this file: permission denied", source=label
-            ) from None
-        return BatchInput(label, fmt, None, _stream_rows(binary, fmt, label, close=True))
+            return BatchInput(label, fmt, defaults, rows, _again(rows))
+
+        stream_format: str = fmt
+
+        def reopen() -> Iterator[Row]:
+            try:
+                if path.is_dir():
+                    raise ValidationError("is a folder, not a batch file", source=label)
+                binary = path.open("rb")
+            except FileNotFoundError:
+                raise ValidationError("no such batch file", source=label) from None
+            except PermissionError:
+                raise ValidationError(
+                    "cannot read this file: permission denied", source=label
+                ) from None
+            return _stream_rows(binary, stream_format, label, close=True)
+
+        return BatchInput(label, fmt, None, reopen(), reopen)
     if isinstance(source, io.IOBase) or hasattr(source, "read"):
         label = name or "stdin"
         if input_format is None:
@@ -391,12 +421,17 @@ def open_input(
                 )
             text = data if isinstance(data, str) else decode_text(data, label, what="batch input")
             defaults, rows = read_yaml(text, label)
-            return BatchInput(label, input_format, defaults, rows)
-        return BatchInput(
-            label, input_format, None, _stream_rows(stream, input_format, label, close=False)
-        )
+            return BatchInput(label, input_format, defaults, rows, _again(rows))
+        spool = _spool(stream)  # read once, row by row, for each of the two passes
+        fmt = input_format
+
+        def from_spool() -> Iterator[Row]:
+            spool.seek(0)
+            return _stream_rows(spool, fmt, label, close=False)
+
+        return BatchInput(label, input_format, None, from_spool(), from_spool)
     label = name or "rows"
-    items: Iterable[Any] = source
+    items: Sequence[Any] = source if isinstance(source, Sequence) else list(source)
 
     def mapping_rows() -> Iterator[Row]:
         for number, item in enumerate(items, 1):
@@ -406,7 +441,24 @@ def open_input(
             else:
                 yield Row(number, where, {}, f"{where}: is not a mapping of employer fields")
 
-    return BatchInput(label, "python", None, mapping_rows())
+    return BatchInput(label, "python", None, mapping_rows(), mapping_rows)
+
+
+def _again(rows: Iterator[Row]) -> Callable[[], Iterator[Row]] | None:
+    return rows.again if isinstance(rows, _Rows) else None
+
+
+SPOOL_IN_MEMORY = 1 << 20
+"""Bytes of stdin kept in memory before the spool moves to a temporary file."""
+
+
+def _spool(stream: IO[bytes] | IO[str]) -> IO[bytes]:
+    """Copy a stream (stdin) to a spool that can be read twice; large input goes to disk."""
+    spool = cast("IO[bytes]", tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY))  # noqa: SIM115
+    while block := stream.read(1 << 16):
+        spool.write(block.encode("utf-8") if isinstance(block, str) else block)
+    spool.seek(0)
+    return spool
 
 
 # --------------------------------------------------------------------------- names
@@ -501,12 +553,32 @@ def assign_names(
 ) -> list[str]:
     """A unique file stem per row, in row order; every row reserves one, even a bad one, so
     fixing a row never renames another's files."""
-    width = len(str(len(rows)))
-    stems = (
-        format_name(pattern, name_fields(guide, row.number, width, [*defaults, row.values]))
-        for row in rows
-    )
-    return list(unique_stems(stems, taken=[Path(MANIFEST_NAME).stem]))
+    named = _named_rows(guide, rows, len(rows), pattern=pattern, defaults=defaults)
+    return [name for _row, name in named]
+
+
+def _named_rows(
+    guide: Guide,
+    rows: Iterable[Row],
+    total: int,
+    *,
+    pattern: str,
+    defaults: Sequence[Mapping[str, Any]],
+) -> Iterator[tuple[Row, str]]:
+    """Each row with its name, one row at a time (``total`` sets the width of ``{row}``); only
+    the names given so far are kept, to keep the next ones unique."""
+    width = len(str(total))
+    current: list[Row] = []
+
+    def stems() -> Iterator[str]:
+        for row in rows:
+            current.append(row)
+            yield format_name(
+                pattern, name_fields(guide, row.number, width, [*defaults, row.values])
+            )
+
+    for name in unique_stems(stems(), taken=[Path(MANIFEST_NAME).stem]):
+        yield current.pop(), name
 
 
 def extension_for(fmt: str) -> str:
@@ -580,8 +652,12 @@ class BatchResult:
     manifest: Path | None
     dry_run: bool = False
     interrupted: bool = False
+    counts: Mapping[str, int] | None = None
+    """Rows per status when :attr:`postings` holds only the failed ones (keep_results=False)."""
 
     def count(self, status: str) -> int:
+        if self.counts is not None:
+            return self.counts.get(status, 0)
         return sum(1 for r in self.postings if r.status == status)
 
     @property
@@ -598,7 +674,7 @@ class BatchResult:
 
     @property
     def not_run(self) -> int:
-        return self.total - len(self.postings)
+        return self.total - self.ok - self.failed - self.skipped
 
     @property
     def errors(self) -> tuple[RowResult, ...]:
@@ -612,6 +688,10 @@ class BatchResult:
         return 1 if self.failed else 0
 
     def to_manifest(self) -> dict[str, Any]:
+        """The manifest as a mapping (``postings`` as this result holds them)."""
+        return {**self._manifest_head(), "postings": [r.to_dict() for r in self.postings]}
+
+    def _manifest_head(self) -> dict[str, Any]:
         return {
             "jobgen": __version__,
             "input": self.input,
@@ -625,7 +705,6 @@ class BatchResult:
                 "skipped": self.skipped,
                 "not_run": self.not_run,
             },
-            "postings": [r.to_dict() for r in self.postings],
         }
 
 
@@ -709,13 +788,18 @@ def _target(ctx: _Context, name: str, fmt: str) -> tuple[Path, str]:
     if not is_safe_stem(name):  # names come from safe_stem; this guards against a future bug
         raise OutputError(f"unsafe file name {name!r}", source=str(ctx.out_dir))
     filename = name + extension_for(fmt)
-    path = ctx.out_dir / filename
-    if path.parent != ctx.out_dir:
+    if os.sep in filename or (os.altsep and os.altsep in filename):
         raise OutputError(f"{filename!r} would fall outside the output folder", source=filename)
-    return path, filename
+    return ctx.out_dir / filename, filename
+
+
+def _given(layers: Sequence[OptionLayer], key: str) -> bool:
+    return any(layer.values.get(key) not in (None, "") for layer in layers)
 
 
 def _choice_missing(ctx: _Context, layers: Sequence[OptionLayer], source: str) -> None:
+    if _given(layers, "setting") and _given(layers, "education"):
+        return  # the usual row: no need to read every field twice
     given: set[str] = set()
     for layer in layers:
         for key, (value, _where) in flatten(layer.values, layer.source).items():
@@ -733,12 +817,13 @@ def _choice_missing(ctx: _Context, layers: Sequence[OptionLayer], source: str) -
             )
 
 
-def process_row(ctx: _Context, task: _Task) -> RowResult:
+def process_row(ctx: _Context, task: _Task, unsynced: list[Path] | None = None) -> RowResult:
     """Validate, compose, render and write one row; never raises for a bad row.
 
     Every format is rendered before any file is written, so a row that fails (say, JSON-LD
     needs a country) writes nothing; if a write itself fails, the files this row had created
-    are removed again.
+    are removed again. With ``unsynced``, files are not synced to disk one by one: their paths
+    are added to it, for the caller to sync (:func:`_sync`) before it reports the row.
     """
     row = task.row
     if row.error is not None:
@@ -767,8 +852,8 @@ def process_row(ctx: _Context, task: _Task) -> RowResult:
         files: list[FileRecord] = []
         for fmt, path, rel, data in plan:
             if data is not None and not ctx.dry_run:
-                try:
-                    write_atomic(path, data, force=ctx.force)
+                try:  # the folder was checked once, and the file's absence above
+                    write_new(str(path), data, force=ctx.force, sync=unsynced is None)
                 except OutputError:
                     if ctx.force or not os.path.lexists(path):
                         raise
@@ -777,6 +862,8 @@ def process_row(ctx: _Context, task: _Task) -> RowResult:
                 else:
                     if not ctx.force:
                         created.append(path)
+                    if unsynced is not None:
+                        unsynced.append(path)
             if data is None:
                 files.append(_existing(fmt, path, rel))
             else:
@@ -802,6 +889,8 @@ def process_row(ctx: _Context, task: _Task) -> RowResult:
 
 def _render(ctx: _Context, posting: Posting, fmt: str, notes: list[str]) -> bytes:
     """Render one format, collecting its warnings (a DOCX that dropped a control character)."""
+    if fmt == "md":  # the template's own output: nothing to warn about, and catching costs
+        return render(posting, fmt, template=ctx.template)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         data = render(posting, fmt, template=ctx.template, reference_docx=ctx.reference_docx)
@@ -822,25 +911,56 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _sync(paths: list[Path]) -> None:
+    """Flush written files to disk, many at once: after the first, a file system has little
+    left to do for the others (one journal commit instead of one per file)."""
+    for path in paths:
+        with contextlib.suppress(OSError):  # removed meanwhile: nothing to keep
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    paths.clear()
+
+
 # --------------------------------------------------------------------------- workers
 
 _WORKER: _Context | None = None
 
 
-def _init_worker(ctx: _Context) -> None:
-    """Runs once per worker process: the parent owns SIGINT; compile the template once."""
-    global _WORKER
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER = ctx
+def _warm(ctx: _Context) -> None:
+    """Load what every row uses once, before the first row: the template, the DOCX reference;
+    then move the long-lived objects out of the garbage collector's way (``gc.freeze``), so
+    collections scan only each row's own garbage (the caller unfreezes, if it lives on)."""
     from .render.markdown import load_template
 
     with contextlib.suppress(JobgenError):  # the parent already reported template errors
         load_template(ctx.template)
+    if "docx" in ctx.formats:
+        from .render.docx import _reference
+
+        with contextlib.suppress(JobgenError):  # reported for the first row that needs it
+            _reference(ctx.reference_docx)
+    gc.collect()
+    gc.freeze()
+
+
+def _init_worker(ctx: _Context) -> None:
+    """Runs once per worker process: the parent owns SIGINT; load what every row needs."""
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = ctx
+    _warm(ctx)
 
 
 def _run_chunk(tasks: Sequence[_Task]) -> list[RowResult]:
     assert _WORKER is not None, "worker not initialised"
-    return [process_row(_WORKER, task) for task in tasks]
+    unsynced: list[Path] = []
+    try:
+        return [process_row(_WORKER, task, unsynced) for task in tasks]
+    finally:
+        _sync(unsynced)  # before the parent hears of these rows
 
 
 class _Stop:
@@ -871,42 +991,66 @@ def _sigint_to(stop: _Stop) -> Iterator[None]:
 
 
 class _Collector:
-    """Keeps results by row index and hands them out in row order."""
+    """Takes results as they finish and hands them on in row order: to ``on_result``, to the
+    manifest's spool, to the counts. Only rows still waiting for an earlier one are held, plus
+    every result when ``keep`` (else only the failed ones)."""
 
     def __init__(
         self,
         total: int,
         on_result: Callable[[RowResult], None] | None,
         progress: Callable[[int, int], None] | None,
+        spool: IO[str] | None = None,
+        keep: bool = True,
     ) -> None:
         self.total = total
-        self.results: dict[int, RowResult] = {}
+        self.waiting: dict[int, RowResult] = {}
         self.next = 0
+        self.done = 0
         self.on_result = on_result
         self.progress = progress
+        self.spool = spool
+        self.keep = keep
+        self.kept: list[RowResult] = []
+        self.counts = {"ok": 0, "error": 0, "skipped": 0}
 
     def add(self, index: int, result: RowResult) -> None:
-        self.results[index] = result
-        while self.next in self.results:
+        self.waiting[index] = result
+        self.done += 1
+        while self.next in self.waiting:
+            row = self.waiting.pop(self.next)
             if self.on_result is not None:
-                self.on_result(self.results[self.next])
+                self.on_result(row)
+            if self.spool is not None:
+                self.spool.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
+            self.counts[row.status] = self.counts.get(row.status, 0) + 1
+            if self.keep or row.status == "error":
+                self.kept.append(row)
             self.next += 1
         if self.progress is not None:
-            self.progress(len(self.results), self.total)
+            self.progress(self.done, self.total)
 
     def finished(self) -> tuple[RowResult, ...]:
-        return tuple(self.results[i] for i in sorted(self.results))
+        return tuple(self.kept)
 
 
-def _run_in_process(ctx: _Context, tasks: Sequence[_Task], out: _Collector, stop: _Stop) -> None:
-    for task in tasks:
-        if stop.requested:
-            return
-        out.add(task.index, process_row(ctx, task))
+def _run_in_process(ctx: _Context, tasks: Iterable[_Task], out: _Collector, stop: _Stop) -> None:
+    _warm(ctx)
+    unsynced: list[Path] = []
+    try:
+        for task in tasks:
+            if stop.requested:
+                return
+            out.add(task.index, process_row(ctx, task, unsynced))
+            if len(unsynced) >= MAX_CHUNK:
+                _sync(unsynced)
+    finally:
+        _sync(unsynced)  # before the manifest is written
+        gc.unfreeze()  # this process goes on after the batch (a library caller's, say)
 
 
 def _run_pool(
-    ctx: _Context, chunks: Sequence[Sequence[_Task]], workers: int, out: _Collector, stop: _Stop
+    ctx: _Context, chunks: Iterable[Sequence[_Task]], workers: int, out: _Collector, stop: _Stop
 ) -> None:
     context = multiprocessing.get_context(START_METHOD)
     pool = ProcessPoolExecutor(
@@ -1014,9 +1158,12 @@ def _cpu_count() -> int:
     return os.cpu_count() or 1
 
 
-def _chunks(tasks: Sequence[_Task], jobs: int) -> list[Sequence[_Task]]:
-    size = max(1, min(MAX_CHUNK, len(tasks) // (jobs * 4)))
-    return [tasks[i : i + size] for i in range(0, len(tasks), size)]
+def _chunks(tasks: Iterable[_Task], total: int, jobs: int) -> Iterator[list[_Task]]:
+    """Tasks in chunks of up to :data:`MAX_CHUNK`, made as they are needed."""
+    size = max(1, min(MAX_CHUNK, total // (jobs * 4)))
+    iterator = iter(tasks)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def run_batch(
@@ -1040,6 +1187,7 @@ def run_batch(
     lint: bool = False,
     on_result: Callable[[RowResult], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    keep_results: bool = True,
 ) -> BatchResult:
     """Render one posting per input row into ``out_dir``; the library behind ``jobgen batch``.
 
@@ -1048,7 +1196,9 @@ def run_batch(
     worker processes (default: the CPU count; 1 runs in this process). ``on_result`` gets each
     row's :class:`RowResult` in row order as it finishes; ``progress(done, total)`` is called
     after each row. ``lint`` adds each posting's lint report (``jobgen.lint.lint_posting``) to
-    its record; it never makes a row fail.
+    its record; it never makes a row fail. ``keep_results=False`` keeps only the failed rows in
+    the result's ``postings`` (every row is in the manifest and passed to ``on_result``), so
+    memory does not grow with the input.
 
     Raises :class:`JobgenError` for problems that stop the whole batch before any file is
     written (usage, an unknown CSV column, a bad default, a template syntax error), and
@@ -1084,8 +1234,9 @@ def run_batch(
     layers.append(set_layer(assignments))
     _check_defaults(g, layers)
 
-    rows = list(batch_input.rows)
-    names = assign_names(g, rows, pattern=pattern, defaults=[layer.values for layer in layers])
+    # first pass: count the rows (names are padded to the count, progress needs the total)
+    total = sum(1 for _ in batch_input.rows)
+    rows = batch_input.reopen() if batch_input.reopen is not None else iter(())
     out = Path(out_dir)
     manifest_path = out / MANIFEST_NAME
     if not dry_run:
@@ -1103,19 +1254,19 @@ def run_batch(
         reference_docx=reference_path,
         lint=lint,
     )
-    tasks = [_Task(i, row, name) for i, (row, name) in enumerate(zip(rows, names, strict=True))]
-    collector = _Collector(len(tasks), on_result, progress)
+    named = _named_rows(g, rows, total, pattern=pattern, defaults=[lay.values for lay in layers])
+    tasks = (_Task(i, row, name) for i, (row, name) in enumerate(named))
+    spool = None if dry_run else tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+    collector = _Collector(total, on_result, progress, spool, keep_results)
     if progress is not None:
-        progress(0, len(tasks))
+        progress(0, total)
     stop = _Stop()
-    workers = jobs or _cpu_count()
-    chunks = _chunks(tasks, workers)
-    workers = min(workers, len(chunks))
+    workers = min(jobs or _cpu_count(), max(1, -(-total // MAX_CHUNK)))
 
     def outcome(interrupted: bool) -> BatchResult:
         return BatchResult(
             postings=collector.finished(),
-            total=len(tasks),
+            total=max(total, collector.next),
             input=batch_input.name,
             out_dir=out,
             formats=fmts,
@@ -1123,31 +1274,57 @@ def run_batch(
             manifest=None if dry_run else manifest_path,
             dry_run=dry_run,
             interrupted=interrupted,
+            counts=None if keep_results else dict(collector.counts),
         )
 
-    with _sigint_to(stop):  # a Ctrl-C while the manifest is written waits for it
+    with contextlib.ExitStack() as cleanup, _sigint_to(stop):
+        if spool is not None:  # a Ctrl-C while the manifest is written waits for it
+            cleanup.callback(spool.close)
         try:
             if workers <= 1:
                 _run_in_process(ctx, tasks, collector, stop)
             else:
-                _run_pool(ctx, chunks, workers, collector, stop)
+                _run_pool(ctx, _chunks(tasks, total, workers), workers, collector, stop)
         except KeyboardInterrupt:
             stop.requested = True
         except BaseException:
-            if not dry_run:  # a callback or the pool failed: still record what finished
-                _write_manifest(manifest_path, outcome(True))
+            if spool is not None:  # a callback or the pool failed: still record what finished
+                _write_manifest(manifest_path, outcome(True), spool)
             raise
         result = outcome(stop.requested)
-        if not dry_run:
-            _write_manifest(manifest_path, result)
+        if spool is not None:
+            _write_manifest(manifest_path, result, spool)
     if result.interrupted:
         raise BatchInterrupted(result)
     return result
 
 
-def _write_manifest(path: Path, result: BatchResult) -> None:
-    text = json.dumps(result.to_manifest(), indent=2, ensure_ascii=False) + "\n"
-    write_atomic(path, text.encode("utf-8"), force=True)
+def _write_manifest(path: Path, result: BatchResult, spool: IO[str]) -> None:
+    """Write the manifest atomically: the summary, then the spooled entries, one per line
+    (JSON all the same, written by the C encoder, streamed rather than held in memory)."""
+    head = json.dumps(result._manifest_head(), indent=2, ensure_ascii=False)
+    spool.flush()
+    spool.seek(0)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(head[:-2] + ',\n  "postings": [')
+            first = True
+            for line in spool:
+                handle.write(("\n    " if first else ",\n    ") + line.rstrip("\n"))
+                first = False
+            handle.write("\n  ]\n}\n" if not first else "]\n}\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise OutputError(
+            f"could not write the manifest: {exc.strerror or exc}", source=str(path)
+        ) from None
+    spool.seek(0, os.SEEK_END)  # more entries may follow (an interrupted batch's last rows)
 
 
 __all__ = [

@@ -462,6 +462,7 @@ def batch(
                 lint=run_lint,
                 on_result=stream if streaming else None,
                 progress=progress,
+                keep_results=False,  # the manifest has every row; keep only what is shown
             )
         except BatchInterrupted as exc:
             result = exc.result

@@ -136,6 +136,49 @@ def _opening(text: str) -> str:
     return " ".join([s for s in sentences if s and "guide" not in s.lower()][:2])
 
 
+def _guide_entries(
+    guide: Guide, setting: str, education: str
+) -> tuple[tuple[Entry, ...], tuple[Entry, ...], tuple[Entry, ...]]:
+    """Responsibilities, skills and growth paths for a setting and education level: the same
+    for every employer, so made once per guide and pair (and the same text objects each time,
+    which the Markdown renderer's escaping cache recognises)."""
+    cache: dict[tuple[str, str], tuple[tuple[Entry, ...], ...]] = guide.__dict__.setdefault(
+        "_entries_cache", {}
+    )
+    found = cache.get((setting, education))
+    if found is None:
+        t = guide.tailoring
+        st = t.settings.get(setting, SettingTailoring())
+        et = t.education.get(education, EducationTailoring())
+        found = (
+            tuple(
+                Entry(
+                    item.name,
+                    _join(
+                        t.responsibilities.get(item.slug, item.description),
+                        st.focus.get(item.slug, ""),
+                    ),
+                )
+                for item in guide.responsibilities
+            ),
+            tuple(
+                Entry(
+                    item.name,
+                    _sentence(
+                        et.skills.get(item.slug) or t.skills.get(item.slug) or item.description
+                    ),
+                )
+                for item in guide.skills
+            ),
+            tuple(
+                Entry(item.name, _sentence(t.growth.get(item.slug, item.description)))
+                for item in guide.growth
+            ),
+        )
+        cache[(setting, education)] = found
+    return found[0], found[1], found[2]
+
+
 def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = None) -> Posting:
     """Build the posting for one employer. ``today`` is unused by the text; kept for callers."""
     del today
@@ -169,13 +212,7 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
         about = _join(_opening(guide.introduction) or setting.description)
     summary = (hiring + " " + about,)
 
-    responsibilities = tuple(
-        Entry(
-            item.name,
-            _join(t.responsibilities.get(item.slug, item.description), st.focus.get(item.slug, "")),
-        )
-        for item in guide.responsibilities
-    )
+    responsibilities, skills, growth = _guide_entries(guide, setting.slug, education.slug)
     duties = st.duties + options.extra_responsibilities
 
     required = list(et.required or (_sentence(education.name),))
@@ -194,18 +231,6 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
     if options.experience_months == 0:
         intro = _join(intro, "No previous experience is required")
     note = t.note if options.certification != "none" else ""
-
-    skills = tuple(
-        Entry(
-            item.name,
-            _sentence(et.skills.get(item.slug) or t.skills.get(item.slug) or item.description),
-        )
-        for item in guide.skills
-    )
-    growth = tuple(
-        Entry(item.name, _sentence(t.growth.get(item.slug, item.description)))
-        for item in guide.growth
-    )
 
     pay = format_pay(options.salary)
     header = tuple(

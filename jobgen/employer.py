@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import _validate as v
 from ._yaml import load_yaml_file
@@ -202,9 +202,9 @@ class OptionLayer:
     usage: bool = False
 
 
-@dataclass(frozen=True)
-class _Raw:
-    """A value as given, with where it came from (for error messages)."""
+class _Raw(NamedTuple):
+    """A value as given, with where it came from (for error messages). A named tuple: one is
+    made per field per posting, and a frozen dataclass costs several times as much to make."""
 
     value: Any
     where: str  # "employer.yaml:12", "JOBGEN_SALARY_MIN", "--set"

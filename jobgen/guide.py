@@ -160,16 +160,28 @@ class Guide:
         return self.items("steps")
 
     def setting_choices(self) -> tuple[Choice, ...]:
-        return tuple(
-            Choice(i.slug, i.name, self._setting_t(i.slug).aliases, i.description)
-            for i in self.settings
-        )
+        return self._choices("settings")
 
     def education_choices(self) -> tuple[Choice, ...]:
-        return tuple(
-            Choice(i.slug, i.name, self._education_t(i.slug).aliases, i.description)
-            for i in self.education
-        )
+        return self._choices("education")
+
+    def _choices(self, kind: str) -> tuple[Choice, ...]:
+        # computed once per guide: every posting resolves its setting and education level
+        cache: dict[str, tuple[Choice, ...]] = self.__dict__.setdefault("_choice_cache", {})
+        found = cache.get(kind)
+        if found is None:
+            if kind == "settings":
+                found = tuple(
+                    Choice(i.slug, i.name, self._setting_t(i.slug).aliases, i.description)
+                    for i in self.settings
+                )
+            else:
+                found = tuple(
+                    Choice(i.slug, i.name, self._education_t(i.slug).aliases, i.description)
+                    for i in self.education
+                )
+            cache[kind] = found
+        return found
 
     def _setting_t(self, slug: str) -> SettingTailoring:
         return self.tailoring.settings.get(slug, SettingTailoring())
@@ -188,6 +200,16 @@ def _norm(text: str) -> str:
     return v.slugify(text)
 
 
+@functools.lru_cache(maxsize=32)
+def _choice_keys(choices: tuple[Choice, ...]) -> dict[str, Choice]:
+    """Every name a choice answers to (slug, name, aliases) → the choice; read-only."""
+    keys: dict[str, Choice] = {}
+    for c in choices:
+        for key in (c.slug, _norm(c.name), *c.aliases):
+            keys.setdefault(key, c)
+    return keys
+
+
 def resolve_choice(
     text: str, choices: tuple[Choice, ...], what: str, *, source: str, usage: bool = True
 ) -> Choice:
@@ -198,10 +220,7 @@ def resolve_choice(
     when it came from a file.
     """
     wanted = _norm(text)
-    keys: dict[str, Choice] = {}
-    for c in choices:
-        for key in (c.slug, _norm(c.name), *c.aliases):
-            keys.setdefault(key, c)
+    keys = _choice_keys(choices)
     if wanted in keys:
         return keys[wanted]
     if wanted:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -14,11 +14,12 @@ from ._validate import slugify
 from .errors import OutputError
 
 
-def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
+def write_atomic(path: str | Path, data: bytes, *, force: bool = False, sync: bool = True) -> Path:
     """Write ``data`` to ``path`` through a temporary sibling and ``os.replace``.
 
     Refuses an existing file unless ``force``; on any failure (disk full, interrupt) the
-    temporary file is removed and the target is left as it was.
+    temporary file is removed and the target is left as it was. ``sync=False`` leaves flushing
+    the data to disk to the caller (``jobgen batch`` syncs many files at once).
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path()
@@ -36,42 +37,73 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
             source=str(target),
             hint="add --force to replace it, or choose another path with -o",
         )
-    tmp_name = None
+    write_new(str(target), data, force=force, sync=sync)
+    return target
+
+
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+_TEMP_FLAGS |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_temp_counter = itertools.count()
+
+
+def _temp_sibling(folder: str, name: str) -> tuple[int, str]:
+    """Create a new hidden file beside ``name``; return its descriptor and path."""
+    while True:
+        candidate = os.path.join(  # noqa: PTH118 - plain strings: a batch writes thousands
+            folder, f".{name}.{os.getpid()}-{next(_temp_counter)}.tmp"
+        )
+        try:
+            return os.open(candidate, _TEMP_FLAGS, 0o644), candidate
+        except FileExistsError:  # left by another process: take the next name
+            continue
+
+
+def write_new(path: str, data: bytes, *, force: bool = False, sync: bool = True) -> None:
+    """The core of :func:`write_atomic`, without its checks of the folder and the target (a
+    batch checks its folder once): a temporary sibling, then a hard link (or, with ``force``,
+    a rename) onto ``path``, so the file appears whole or not at all."""
+    folder, name = os.path.split(path)
+    tmp_name: str | None = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)
+        fd, tmp = _temp_sibling(folder, name)
+        tmp_name = tmp
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            if hasattr(os, "fchmod"):  # 0o644 whatever the umask, as jobgen always wrote
+                os.fchmod(fd, 0o644)
+            if sync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         if not force:
             # link() fails if the target appeared meanwhile: never clobber a file without --force
             try:
-                os.link(tmp_name, target)
+                os.link(tmp, path)
             except FileExistsError:
                 raise OutputError(
                     "already exists; jobgen does not overwrite files",
-                    source=str(target),
+                    source=path,
                     hint="add --force to replace it",
                 ) from None
             except OSError:
-                os.replace(tmp_name, target)  # file systems without hard links
+                os.replace(tmp, path)  # file systems without hard links
         else:
-            os.replace(tmp_name, target)
+            os.replace(tmp, path)
     except OutputError:
         raise
     except PermissionError:
         raise OutputError(
-            f"cannot write here: permission denied in {str(folder)!r}", source=str(target)
+            f"cannot write here: permission denied in {folder or '.'!r}", source=path
         ) from None
     except OSError as exc:
         reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-        raise OutputError(f"could not write the file: {reason}", source=str(target)) from None
+        raise OutputError(f"could not write the file: {reason}", source=path) from None
     finally:
         if tmp_name is not None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp_name)
-    return target
 
 
 # --------------------------------------------------------------------------- safe file names

@@ -67,12 +67,25 @@ def escape_markdown(text: str) -> str:
     return "\n".join(line.lstrip(" \t") for line in text.split("\n"))
 
 
+_ESCAPED: dict[str, str] = {}
+"""escape_markdown's results: most values are the guide's own sentences, printed again and
+again (a bounded cache: it starts afresh when full)."""
+_ESCAPED_MAX = 4096
+
+
 def _finalize(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, Markdown):
         return value
-    return escape_markdown(str(value))
+    text = str(value)
+    escaped = _ESCAPED.get(text)
+    if escaped is None:
+        escaped = escape_markdown(text)
+        if len(_ESCAPED) >= _ESCAPED_MAX:
+            _ESCAPED.clear()
+        _ESCAPED[text] = escaped
+    return escaped
 
 
 def md_link(text: str, url: str) -> Markdown:
@@ -184,15 +197,22 @@ def _builtin(path: str, mtime: float) -> jinja2.Template:
     return template
 
 
+_BUILTIN: list[jinja2.Template] = []
+
+
 def load_template(path: Path | None = None) -> jinja2.Template:
-    """Compile a template once per process (per file and modification time)."""
+    """Compile a template once per process (a user's: per file and modification time; the
+    built-in one, which is part of the installed package, once)."""
+    if path is None and _BUILTIN:
+        return _BUILTIN[0]
     target = path if path is not None else template_path(DEFAULT_TEMPLATE)
     try:
         mtime = target.stat().st_mtime
     except OSError:
         mtime = 0.0  # read_text reports the problem with the file's name
     if path is None:
-        return _builtin(str(target), mtime)
+        _BUILTIN[:] = [_builtin(str(target), mtime)]
+        return _BUILTIN[0]
     return _compiled(str(target), mtime)
 
 
@@ -235,4 +255,6 @@ def render_markdown(posting: Posting, *, template: Path | None = None, **context
         raise TemplateError(
             f"template error: {exc}", source=f"{name}:{line}" if line else name
         ) from None
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+    while "\n\n\n" in text:  # at most one blank line anywhere (str.replace beats a regex)
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip("\n") + "\n"
