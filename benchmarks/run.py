@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """jobgen's benchmark harness: every figure of issue 10, measured side by side in one run.
 
-    python benchmarks/run.py              # the full run (a few minutes on 2 cores)
+    python benchmarks/run.py --write      # the full run (minutes); rewrites benchmarks/RESULTS.md
+    python benchmarks/run.py              # the same, printed only
     python benchmarks/run.py --quick      # a smoke run with tiny counts (seconds)
-    python benchmarks/run.py --write      # also rewrite benchmarks/RESULTS.md
-    python benchmarks/run.py --json FILE  # the raw figures as JSON
+    python benchmarks/run.py --json FILE  # the raw figures as JSON, too
 
 It measures the checkout it lives in (``PYTHONPATH`` points at it), with the interpreter that runs
 it, and prints medians and ratios:
@@ -69,7 +69,7 @@ class Plan:
 FULL = Plan(
     startup_runs=21, posting_rounds=15, corpus=48, pandoc_runs=20, batch_sizes=(1_000, 10_000)
 )
-QUICK = Plan(startup_runs=2, posting_rounds=2, corpus=6, pandoc_runs=2, batch_sizes=(20, 40))
+QUICK = Plan(startup_runs=1, posting_rounds=2, corpus=4, pandoc_runs=1, batch_sizes=(10, 20))
 
 
 @dataclass
@@ -256,15 +256,19 @@ def measure_startup(plan: Plan, report: Report, scratch: Path) -> None:
 
 
 def time_per_item(func: Callable[[Any], Any], items: Sequence[Any], rounds: int) -> float:
-    """Median seconds per item over ``rounds`` passes through ``items`` (after one warm-up)."""
-    for item in items:
+    """Median seconds per item over ``rounds`` slices of ``items``, each item used once (a
+    posting seen before would find jobgen's caches warmer than a real batch does)."""
+    size = max(1, len(items) // (rounds + 1))
+    for item in items[:size]:  # warm-up
         func(item)
     per_round = []
-    for _ in range(rounds):
+    for r in range(1, rounds + 1):
+        chunk = items[r * size : (r + 1) * size]
+        gc.collect()
         start = time.perf_counter()
-        for item in items:
+        for item in chunk:
             func(item)
-        per_round.append((time.perf_counter() - start) / len(items))
+        per_round.append((time.perf_counter() - start) / len(chunk))
     return statistics.median(per_round)
 
 
@@ -292,7 +296,7 @@ def measure_postings(plan: Plan, report: Report) -> list[str]:
     from jobgen.render import FORMATS, render
 
     guide = jobgen.load_guide()
-    rows = [make_row(i) for i in range(plan.corpus)]
+    rows = [make_row(i) for i in range(plan.corpus * (plan.posting_rounds + 1))]
     options = [options_from_layers(guide, [OptionLayer("row", row)]) for row in rows]
     postings = [compose(guide, o) for o in options]
     steps: list[tuple[str, str, Callable[[Any], Any], Sequence[Any]]] = [
@@ -314,7 +318,7 @@ def measure_postings(plan: Plan, report: Report) -> list[str]:
             steps.append((fmt, what, lambda p, fmt=fmt: render(p, fmt), postings))
         else:
             report.notes.append(f"per posting: -f {fmt} is not in this checkout yet: skipped")
-    documents = [render(p, "docx") for p in postings] if "docx" in FORMATS else []
+    documents = [render(p, "docx") for p in postings[: plan.corpus]] if "docx" in FORMATS else []
     members = [zip_members(d) for d in documents]
     if members:
         steps.append(
@@ -322,7 +326,7 @@ def measure_postings(plan: Plan, report: Report) -> list[str]:
                 "zip-only lower bound",
                 "the same DOCX members written with zipfile alone",
                 zip_only,
-                members,
+                members * (plan.posting_rounds + 1),
             )
         )
     for name, what, func, items in steps:
@@ -336,7 +340,7 @@ def measure_postings(plan: Plan, report: Report) -> list[str]:
             f"DOCX size: median {statistics.median(sizes) / 1024:.1f} KiB; its members unzipped: "
             f"{statistics.median(sum(len(b) for _, b in m) for m in members) / 1024:.1f} KiB"
         )
-    return [render(p, "md").decode("utf-8") for p in postings]
+    return [render(p, "md").decode("utf-8") for p in postings[: plan.corpus]]
 
 
 # --------------------------------------------------------------------------- pandoc
@@ -393,18 +397,48 @@ def batch_available() -> bool:
     return "batch" in getattr(cli, "commands", {})
 
 
-def run_measured(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int]:
-    """(seconds, exit status, peak RSS in KiB of the largest process in the tree)."""
+# Runs one command and reports (seconds, exit status, peak RSS in KiB of the largest process of
+# its tree, CPU seconds of the tree). It is a small process of its own because a child's peak
+# RSS starts from its parent's size at fork: measured from this harness (which has imported
+# jobgen, python-docx and lxml) every command would seem to need 40 MiB.
+LAUNCHER = """
+import json, os, subprocess, sys, time
+for line in sys.stdin:
+    job = json.loads(line)
     start = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(job["argv"], env=job["env"], cwd=job["cwd"],
+                               stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    # ru_maxrss of a waited child covers its own waited children (the worker processes)
-    return elapsed, process.returncode, int(usage.ru_maxrss)
+    print(json.dumps([elapsed, process.returncode, usage.ru_maxrss,
+                      usage.ru_utime + usage.ru_stime]), flush=True)
+"""
 
 
-def measure_batch(plan: Plan, report: Report, scratch: Path) -> None:
+class Launcher:
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-c", LAUNCHER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def run(self, argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int, float]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps({"argv": argv, "env": env, "cwd": str(cwd)}) + "\n")
+        self.process.stdin.flush()
+        elapsed, status, peak, cpu = json.loads(self.process.stdout.readline())
+        return float(elapsed), int(status), int(peak), float(cpu)
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait()
+
+
+def measure_batch(plan: Plan, report: Report, scratch: Path, launcher: Launcher) -> None:
     if not batch_available():
         report.notes.append("`jobgen batch` is not in this checkout yet: no batch figures")
         return
@@ -417,7 +451,7 @@ def measure_batch(plan: Plan, report: Report, scratch: Path) -> None:
                 out = scratch / f"out-{size}-{fmt}-{jobs}"
                 argv = [sys.executable, *JOBGEN, "batch", str(source), "--out-dir", str(out)]
                 argv += ["-f", fmt, "--jobs", str(jobs)]
-                seconds, status, peak = run_measured(argv, env, scratch)
+                seconds, status, peak, cpu = launcher.run(argv, env, scratch)
                 written = sum(1 for p in out.iterdir() if p.suffix == f".{fmt}")
                 shutil.rmtree(out, ignore_errors=True)
                 report.batch.append(
@@ -428,6 +462,7 @@ def measure_batch(plan: Plan, report: Report, scratch: Path) -> None:
                         "seconds": seconds,
                         "per_second": size / seconds,
                         "peak_mib": peak / 1024,
+                        "cpu_ms_per_posting": cpu * 1000 / size,
                         "exit": status,
                         "written": written,
                     }
@@ -522,7 +557,9 @@ def markdown_report(report: Report, argv: Sequence[str]) -> str:
         "## Machine",
         "",
         f"- CPU: {m.get('cpu', 'unknown')}, {m.get('cpus')} logical CPUs"
-        + (f" (load average before the run: {m['load']})" if "load" in m else ""),
+        + (f"; load average before the run {m['load']}" if "load" in m else "")
+        + (f", after {m['load_after']}" if "load_after" in m else "")
+        + " (other work on the machine slows the figures, parallel ones most)",
         f"- {m.get('platform')}",
         f"- Python {m.get('python')}; "
         + ", ".join(f"{k} {v}" for k, v in m.get("libraries", {}).items()),
@@ -577,24 +614,56 @@ def markdown_report(report: Report, argv: Sequence[str]) -> str:
             "",
             "## `jobgen batch` (whole command: start-up, reading, rendering, writing files)",
             "",
-            "| Rows | Format | --jobs | Time | Postings/s | Peak memory (largest process) |",
-            "|---:|---|---:|---:|---:|---:|",
+            "| Rows | Format | --jobs | Time | Postings/s | CPU per posting | Peak memory "
+            "(largest process) |",
+            "|---:|---|---:|---:|---:|---:|---:|",
         ]
         for b in report.batch:
             status = "" if b["exit"] == 0 else f" (exit {b['exit']})"
             lines.append(
                 f"| {b['rows']:,} | {b['format']} | {b['jobs']} | {b['seconds']:.2f} s{status} | "
-                f"{b['per_second']:,.0f} | {b['peak_mib']:.0f} MiB |"
+                f"{b['per_second']:,.0f} | {b['cpu_ms_per_posting']:.2f} ms | "
+                f"{b['peak_mib']:.0f} MiB |"
             )
     if report.notes:
         lines += ["", "## Notes", ""] + [f"- {note}" for note in report.notes]
     return "\n".join(lines) + "\n"
 
 
+def is_tmpfs(path: Path) -> bool:
+    """Whether ``path`` is on a RAM file system (Linux: read from /proc/mounts)."""
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return False
+    best, kind = "", ""
+    resolved = str(path.resolve())
+    for line in mounts:
+        fields = line.split()
+        if len(fields) > 2 and resolved.startswith(fields[1]) and len(fields[1]) > len(best):
+            best, kind = fields[1], fields[2]
+    return kind == "tmpfs"
+
+
+def default_scratch() -> str | None:
+    """A RAM file system when there is one (creating a file costs 0.2-0.6 ms on some virtual
+    disks, which would swamp jobgen's own time); else the system's temporary folder."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK) and is_tmpfs(shm):
+        return str(shm)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny counts: a smoke run")
-    parser.add_argument("--write", action="store_true", help=f"rewrite {RESULTS.name}")
+    parser.add_argument(
+        "--write",
+        nargs="?",
+        const=str(RESULTS),
+        metavar="FILE",
+        help=f"also write the report to FILE (default: benchmarks/{RESULTS.name})",
+    )
     parser.add_argument("--json", metavar="FILE", help="write the raw figures as JSON")
     parser.add_argument(
         "--only",
@@ -605,8 +674,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--scratch",
         metavar="DIR",
-        help="where batch output and pandoc files go (default: a temporary folder); "
-        "the file system's speed shows in the batch figures",
+        help="where batch output and pandoc files go (default: /dev/shm when it is a RAM "
+        "file system, else the temporary folder); the file system's speed shows in the batch "
+        "figures",
     )
     args = parser.parse_args(argv)
     parts = {p.strip() for p in args.only.split(",") if p.strip()}
@@ -614,11 +684,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     plan = QUICK if args.quick else FULL
+    launcher = Launcher()  # first, while this process is small
     report = Report(machine=machine())
     gc.collect()
-    with tempfile.TemporaryDirectory(prefix="jobgen-bench-", dir=args.scratch) as tmp:
+    scratch_root = args.scratch or default_scratch()
+    with tempfile.TemporaryDirectory(prefix="jobgen-bench-", dir=scratch_root) as tmp:
         scratch = Path(tmp)
-        report.notes.append(f"scratch folder for batch and pandoc files: {scratch.parent}")
+        report.notes.append(
+            f"batch output and pandoc files were written under {scratch.parent}"
+            + (" (tmpfs: the figures measure jobgen, not the disk)" if is_tmpfs(scratch) else "")
+        )
         if "startup" in parts:
             print("start-up ...", file=sys.stderr, flush=True)
             measure_startup(plan, report, scratch)
@@ -631,14 +706,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             measure_pandoc(plan, report, markdowns, scratch)
         if "batch" in parts:
             print("batch ...", file=sys.stderr, flush=True)
-            measure_batch(plan, report, scratch)
+            measure_batch(plan, report, scratch, launcher)
+    launcher.close()
+    try:
+        load = os.getloadavg()
+        report.machine["load_after"] = f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    except OSError:
+        pass
     evaluate(report)
     shown = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--write"]
     text = markdown_report(report, shown)
     print(text)
     if args.write:
-        RESULTS.write_text(text, encoding="utf-8")
-        print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+        Path(args.write).write_text(text, encoding="utf-8")
+        print(f"wrote {args.write}", file=sys.stderr)
     if args.json:
         Path(args.json).write_text(json.dumps(report.__dict__, indent=2) + "\n", encoding="utf-8")
     return 0

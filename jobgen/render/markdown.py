@@ -51,8 +51,12 @@ _PLAIN = re.compile(r"(?![\s\-+=>|~]|\d+[.)])[^\\`*_\[\]<>#&\n]*")
 
 def escape_markdown(text: str) -> str:
     """Backslash-escape what CommonMark would read as markup, so text prints literally."""
-    if _PLAIN.fullmatch(text):
+    if _PLAIN.fullmatch(text):  # nothing to escape: skip the substitutions
         return text
+    return _escape(text)
+
+
+def _escape(text: str) -> str:
     text = _SPECIAL.sub(r"\\\1", text)
     text = _ENTITY.sub(r"\\&", text)
 
