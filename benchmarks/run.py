@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
 import gc
 import io
@@ -672,6 +673,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="comma-separated parts to run (default: all): startup, posting, pandoc, batch",
     )
     parser.add_argument(
+        "--rows",
+        metavar="N[,N...]",
+        help="batch sizes to run (default: 1000,10000; --quick: 10,20)",
+    )
+    parser.add_argument(
         "--scratch",
         metavar="DIR",
         help="where batch output and pandoc files go (default: /dev/shm when it is a RAM "
@@ -684,6 +690,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     plan = QUICK if args.quick else FULL
+    if args.rows:
+        sizes = tuple(int(n) for n in args.rows.split(",") if n.strip())
+        plan = dataclasses.replace(plan, batch_sizes=sizes)
     launcher = Launcher()  # first, while this process is small
     report = Report(machine=machine())
     gc.collect()

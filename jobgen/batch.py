@@ -45,7 +45,7 @@ import string
 import tempfile
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from decimal import Decimal
@@ -512,9 +512,14 @@ def _raw_text(layers: Sequence[Mapping[str, Any]], key: str) -> str:
 
 
 def name_fields(
-    guide: Guide, number: int, width: int, layers: Sequence[Mapping[str, Any]]
+    guide: Guide,
+    number: int,
+    width: int,
+    layers: Sequence[Mapping[str, Any]],
+    only: Collection[str] | None = None,
 ) -> dict[str, str]:
-    """The values a name pattern can use for one row (before slugging)."""
+    """The values a name pattern can use for one row (before slugging); with ``only``, just
+    those fields (the ones a pattern uses)."""
 
     def choice(key: str) -> str:
         text = _raw_text(layers, key)
@@ -528,14 +533,19 @@ def name_fields(
             return text
 
     row = str(number).zfill(width)
-    return {
-        "row": row,
-        "id": _raw_text(layers, "requisition_id") or row,
-        "employer": _raw_text(layers, "employer.name"),
-        "setting": choice("setting"),
-        "education": choice("education"),
-        "title": _raw_text(layers, "title") or guide.occupation,
+    makers: dict[str, Callable[[], str]] = {
+        "row": lambda: row,
+        "id": lambda: _raw_text(layers, "requisition_id") or row,
+        "employer": lambda: _raw_text(layers, "employer.name"),
+        "setting": lambda: choice("setting"),
+        "education": lambda: choice("education"),
+        "title": lambda: _raw_text(layers, "title") or guide.occupation,
     }
+    return {key: make() for key, make in makers.items() if only is None or key in only}
+
+
+def _pattern_fields(pattern: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(pattern) if name)
 
 
 def format_name(pattern: str, fields: Mapping[str, str]) -> str:
@@ -568,14 +578,14 @@ def _named_rows(
     """Each row with its name, one row at a time (``total`` sets the width of ``{row}``); only
     the names given so far are kept, to keep the next ones unique."""
     width = len(str(total))
+    used = _pattern_fields(pattern)
     current: list[Row] = []
 
     def stems() -> Iterator[str]:
         for row in rows:
             current.append(row)
-            yield format_name(
-                pattern, name_fields(guide, row.number, width, [*defaults, row.values])
-            )
+            fields = name_fields(guide, row.number, width, [*defaults, row.values], used)
+            yield format_name(pattern, fields)
 
     for name in unique_stems(stems(), taken=[Path(MANIFEST_NAME).stem]):
         yield current.pop(), name
