@@ -223,10 +223,11 @@ def flatten(values: Mapping[str, Any], source: str) -> dict[str, tuple[Any, str]
             source=v.where(source, mapping, raw_key),
         )
 
+    lined = isinstance(getattr(values, "lines", None), dict)  # YAML: keys know their lines
     for raw_key, value in values.items():
         key = str(raw_key).strip()
         if key in FIELD_BY_KEY:
-            out[key] = (value, v.where(source, values, raw_key))
+            out[key] = (value, v.where(source, values, raw_key) if lined else source)
         elif key in GROUPS and isinstance(value, Mapping):
             for sub_key, sub_value in value.items():
                 dotted = f"{key}.{sub_key}"
@@ -307,6 +308,8 @@ def _err(raw: _Raw, key: str, message: str, hint: str | None = None) -> JobgenEr
 
 def _text(raw: _Raw, key: str, *, multiline: bool = False) -> str:
     value = raw.value
+    if type(value) is str and value.isascii() and value.isprintable() and len(value) <= MAX_TEXT:
+        return value.strip()  # the usual value: nothing below could refuse or change it
     if isinstance(value, bool | list | dict | Mapping):
         raise _err(raw, key, f"must be text, not {type(value).__name__}", "put the value in quotes")
     if isinstance(value, int | float | Decimal):
