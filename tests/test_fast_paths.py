@@ -267,3 +267,23 @@ def test_jobgen_generate_is_unchanged_by_the_caches() -> None:
     first = jobgen.generate(setting="inpatient", education="associate", environ={})
     second = jobgen.generate(setting="inpatient", education="associate", environ={})
     assert first == second and first.startswith(b"# Mental Health Technician")
+
+
+class _Text(str):
+    """A str subclass: employer._text takes its full path for it, not the shortcut."""
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_text_shortcut_matches_the_full_check(text: str) -> None:
+    from jobgen.employer import _Raw, _text
+
+    for multiline in (False, True):
+        try:
+            expected: object = _text(_Raw(_Text(text), "f.yaml:1", False), "k", multiline=multiline)
+        except ValidationError as exc:
+            expected = exc.message
+        try:
+            got: object = _text(_Raw(text, "f.yaml:1", False), "k", multiline=multiline)
+        except ValidationError as exc:
+            got = exc.message
+        assert got == expected
