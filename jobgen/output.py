@@ -11,14 +11,7 @@ from pathlib import Path
 from .errors import OutputError
 
 
-def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
-    """Write ``data`` to ``path`` through a temporary sibling and ``os.replace``.
-
-    Refuses an existing file unless ``force``; on any failure (disk full, interrupt) the
-    temporary file is removed and the target is left as it was.
-    """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path()
+def _check_target(target: Path, folder: Path, *, force: bool) -> None:
     if target.is_dir():
         raise OutputError("is a folder; give a file name", source=str(target))
     if not folder.is_dir():
@@ -27,15 +20,38 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
             source=str(target),
             hint="create it first, or choose another path with -o",
         )
-    if target.exists() and not force:
+    if not target.exists():
+        return
+    if not target.is_file():
+        # replacing /dev/null or a named pipe with a regular file would break the system
+        raise OutputError(
+            "is not a regular file (a device, pipe or socket); jobgen writes only regular files",
+            source=str(target),
+            hint="to send the output somewhere special, write to stdout: -o - > TARGET",
+        )
+    if not force:
         raise OutputError(
             "already exists; jobgen does not overwrite files",
             source=str(target),
             hint="add --force to replace it, or choose another path with -o",
         )
+
+
+def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
+    """Write ``data`` to ``path`` through a temporary sibling and ``os.replace``.
+
+    Refuses an existing file unless ``force``; on any failure (disk full, interrupt) the
+    temporary file is removed and the target is left as it was.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path()
+    try:
+        _check_target(target, folder, force=force)
+    except OSError as exc:  # a name too long, a loop of links: say so with the path
+        raise OutputError(f"cannot write here: {exc.strerror or exc}", source=str(target)) from None
     tmp_name = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name[:64]}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
