@@ -166,7 +166,7 @@ def read_text(path: Path, *, what: str = "file", limit: int = MAX_INPUT_BYTES) -
     source = str(path)
     try:
         if path.is_dir():
-            raise ValidationError(f"is a folder, not a {what}", source=source)
+            raise ValidationError(f"is a folder, not {_a(what)}", source=source)
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > limit:  # a regular file says its size: refuse without reading it
@@ -202,11 +202,15 @@ def read_stream(
     return decode_text(data, source, what=what)
 
 
+def _a(what: str) -> str:
+    return f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
+
+
 def _check_size(data: bytes, limit: int, source: str, what: str, *, size: int = 0) -> None:
     if size > limit or len(data) > limit:
         amount = f"is {size:,} bytes" if size else f"is larger than {limit:,} bytes"
         raise ValidationError(
-            f"{amount}; jobgen reads a {what} of up to {limit:,} bytes", source=source
+            f"{amount}; jobgen reads {_a(what)} of up to {limit:,} bytes", source=source
         )
 
 

@@ -190,6 +190,8 @@ class OptionLayer:
     source: str
     values: Mapping[str, Any]
     usage: bool = False
+    where: Mapping[str, str] = field(default_factory=dict)
+    """Where each key came from, when the source is not one file (``JOBGEN_SALARY_MIN``)."""
 
 
 @dataclass(frozen=True)
@@ -255,7 +257,7 @@ def env_layer(environ: Mapping[str, str] | None = None) -> OptionLayer:
     """``JOBGEN_SALARY_MIN=18`` → ``salary.min``; only the variables named in the field table."""
     environ = os.environ if environ is None else environ
     values = {f.key: environ[f.env] for f in FIELDS if environ.get(f.env, "") != ""}
-    return OptionLayer("environment", values)
+    return OptionLayer("environment", values, where={key: FIELD_BY_KEY[key].env for key in values})
 
 
 def set_layer(assignments: Iterable[str]) -> OptionLayer:
@@ -457,7 +459,7 @@ def options_from_layers(
         for key, (value, where) in flatten(layer.values, layer.source).items():
             if value is None or value == "":
                 continue
-            merged[key] = _Raw(value, where, layer.usage)
+            merged[key] = _Raw(value, layer.where.get(key, where), layer.usage)
 
     def get(key: str) -> _Raw | None:
         return merged.get(key)

@@ -11,6 +11,17 @@ from pathlib import Path
 from .errors import OutputError
 
 
+def check_target(path: str | Path, *, force: bool = False) -> Path:
+    """Check that :func:`write_atomic` may write ``path``, before any work; return its folder."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path()
+    try:
+        _check_target(target, folder, force=force)
+    except OSError as exc:  # a name too long, a loop of links: say so with the path
+        raise OutputError(f"cannot write here: {exc.strerror or exc}", source=str(target)) from None
+    return folder
+
+
 def _check_target(target: Path, folder: Path, *, force: bool) -> None:
     if target.is_dir():
         raise OutputError("is a folder; give a file name", source=str(target))
@@ -44,11 +55,7 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
     temporary file is removed and the target is left as it was.
     """
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path()
-    try:
-        _check_target(target, folder, force=force)
-    except OSError as exc:  # a name too long, a loop of links: say so with the path
-        raise OutputError(f"cannot write here: {exc.strerror or exc}", source=str(target)) from None
+    folder = check_target(target, force=force)
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name[:64]}.", suffix=".tmp", dir=folder)
