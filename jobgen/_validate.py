@@ -12,6 +12,7 @@ from .errors import ValidationError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_NONCHARACTER = re.compile(r"[\ufffe\uffff]")  # XML, and so DOCX and HTML, cannot hold them
 _BIDI_OVERRIDES = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 """Embeddings, overrides and isolates: they reorder what a reader sees ("Trojan Source").
 The marks U+200E/U+200F (and U+061C) are allowed: right-to-left text needs them."""
@@ -37,6 +38,11 @@ def text_problem(value: str, *, multiline: bool = False) -> tuple[str, str] | No
         return (
             f"contains the control character U+{ord(bad.group()):04X}, which documents cannot hold",
             "remove it (it is often pasted in from another program)",
+        )
+    if bad := _NONCHARACTER.search(value):
+        return (
+            f"contains the non-character U+{ord(bad.group()):04X}, which documents cannot hold",
+            "remove it (it is often a byte-order mark read the wrong way round)",
         )
     if _BIDI_OVERRIDES.search(value):
         return (

@@ -528,6 +528,7 @@ class TestValues:
             ("A\tB", "contains a tab; this field is a single line"),
             ("A\ud800B", "contains a lone surrogate U+D800"),
             ("A\udce9B", "contains a lone surrogate U+DCE9"),
+            ("A\ufffeB", "contains the non-character U+FFFE"),
             ("A\u202eB", "contains a bidirectional override"),
             ("A\u2066B", "contains a bidirectional override"),
         ],

@@ -375,7 +375,7 @@ def _template_line(exc: BaseException, name: str) -> int | None:
     return line
 
 
-_UNWRITABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _generate(tmpl: jinja2.Template, context: dict[str, Any]) -> str:
