@@ -6,6 +6,7 @@ the usage line, every other ``JobgenError`` exits 1 with its message.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -146,6 +147,7 @@ def cli() -> None:
       jobgen options                                  settings, education levels, fields
       jobgen render --setting inpatient --education associate
       jobgen render -e employer.yaml -o posting.md    write a file (never overwrites)
+      jobgen batch postings.csv --out-dir out         one posting per row, and a manifest
 
     Exit status: 0 ok, 1 the work failed (bad data, unwritable file), 2 bad usage.
     """
@@ -278,6 +280,214 @@ def _lint_rules_table() -> str:
         default = "" if rule.default_enabled else "  (off unless --enable)"
         lines.append(f"{rule.id:<24}{rule.severity:<9}{rule.summary}{default}")
     return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option(
+    "-d",
+    "--out-dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Folder for the postings and manifest.json (created if missing).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FORMATS",
+    help="Formats to write, comma-separated or repeated: "
+    + ", ".join(_formats())
+    + " (default md).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes (default: the CPU count); 1 renders in this process.",
+)
+@click.option(
+    "--name",
+    "name_pattern",
+    metavar="PATTERN",
+    help="File name pattern (default {id}-{employer}-{setting}); fields: {row} {id} {employer} "
+    "{setting} {education} {title}.",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["csv", "yaml", "jsonl"]),
+    help="Format of INPUT when its extension does not say (needed for '-').",
+)
+@click.option(
+    "-e",
+    "--employer",
+    type=click.Path(dir_okay=True, path_type=Path),
+    metavar="FILE",
+    help="Employer file whose fields are defaults for every row.",
+)
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A default for every row, e.g. --set employer.name=Acme (repeatable); rows override it.",
+)
+@click.option(
+    "--guide", metavar="NAME|PATH", help="Built-in guide name, guide .yaml file or guide text .txt."
+)
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Your own Jinja2 Markdown template (runs sandboxed).",
+)
+@click.option(
+    "--reference-docx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="A .docx whose styles brand the DOCX output.",
+)
+@click.option(
+    "--manifest",
+    "manifest",
+    metavar="-",
+    help="'-' also streams one JSON line per row to stdout, in row order.",
+)
+@click.option(
+    "--lint",
+    "run_lint",
+    is_flag=True,
+    help="Also check every posting (see `jobgen lint`) and record the findings in the "
+    "manifest; never changes the exit status.",
+)
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+@click.option("--dry-run", is_flag=True, help="Validate and render every row; write nothing.")
+def batch(
+    input_path: str,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    jobs: int | None,
+    name_pattern: str | None,
+    input_format: str | None,
+    employer: Path | None,
+    assignments: tuple[str, ...],
+    guide: str | None,
+    template: Path | None,
+    reference_docx: Path | None,
+    manifest: str | None,
+    run_lint: bool,
+    force: bool,
+    dry_run: bool,
+) -> None:
+    """Render one posting per row of INPUT (.csv, .yaml, .jsonl, or '-' for stdin) into DIR.
+
+    A CSV's header row holds employer fields (employer.name, setting, salary.min, ...); a YAML
+    file is a list of postings or {defaults: ..., postings: [...]}; JSON Lines is one object per
+    line. --employer and --set give defaults that every row may override.
+
+    Writes one file per row per format, and DIR/manifest.json listing every row's status
+    (ok, error, skipped), files and sha256, and error. Existing files are skipped unless
+    --force. Exit status: 0 every row ok, 1 some rows failed, 2 bad usage, 130 interrupted.
+
+    \b
+    Examples:
+      jobgen batch examples/batch.csv --out-dir postings -f md,docx
+      jobgen batch postings.yaml -d out --set employer.name="Riverside" --jobs 4
+      cat rows.jsonl | jobgen batch - --input-format jsonl -d out --manifest - | jq .status
+    """
+    from .batch import DEFAULT_NAME_PATTERN, BatchInterrupted, RowResult, run_batch
+
+    if manifest not in (None, "-"):
+        raise UsageError(
+            f"--manifest {manifest!r}: only '-' is accepted (stream one JSON line per row to "
+            f"stdout); the manifest file is always DIR/manifest.json",
+            source="--manifest",
+        )
+    source: Any = click.get_binary_stream("stdin") if input_path == "-" else Path(input_path)
+    show_bar = sys.stderr.isatty()
+    bars = contextlib.ExitStack()
+    bar: Any = None
+    shown = 0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar, shown
+        if not show_bar or total == 0:
+            return
+        if bar is None:
+            bar = bars.enter_context(
+                click.progressbar(
+                    length=total,
+                    label="Rendering",
+                    file=sys.stderr,
+                    show_pos=True,
+                    update_min_steps=max(1, total // 200),
+                )
+            )
+        bar.update(done - shown)  # bar.pos lags behind when updates are batched
+        shown = done
+
+    streaming = manifest == "-"
+
+    def stream(row: RowResult) -> None:
+        nonlocal streaming
+        if not streaming:
+            return
+        try:
+            click.echo(json.dumps(row.to_dict(), ensure_ascii=False))
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # the next step of the pipeline stopped reading: finish the batch without it
+            streaming = False
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+
+    with bars:
+        try:
+            result = run_batch(
+                source,
+                out_dir=out_dir,
+                formats=formats,
+                input_format=input_format,
+                input_name="stdin" if input_path == "-" else None,
+                guide=guide,
+                employer_file=employer,
+                assignments=assignments,
+                template=template,
+                reference_docx=reference_docx,
+                name_pattern=name_pattern or DEFAULT_NAME_PATTERN,
+                jobs=jobs,
+                force=force,
+                dry_run=dry_run,
+                lint=run_lint,
+                on_result=stream if streaming else None,
+                progress=progress,
+            )
+        except BatchInterrupted as exc:
+            result = exc.result
+    errors = result.errors
+    for row in errors[:MAX_ERRORS_SHOWN]:
+        click.echo(row.error, err=True)
+    if len(errors) > MAX_ERRORS_SHOWN:
+        click.echo(f"... and {len(errors) - MAX_ERRORS_SHOWN} more errors", err=True)
+    counts = f"{result.ok} ok, {result.failed} failed, {result.skipped} skipped"
+    if result.dry_run:
+        click.echo(f"dry run: {counts}; nothing was written", err=True)
+    elif result.interrupted:
+        click.echo(
+            f"interrupted: {counts}, {result.not_run} not run → {out_dir} (manifest.json)",
+            err=True,
+        )
+    else:
+        click.echo(f"{counts} → {out_dir} (manifest.json)", err=True)
+    if result.exit_code:
+        click.get_current_context().exit(result.exit_code)
+
+
+MAX_ERRORS_SHOWN = 20
+"""Row errors printed to stderr; the manifest holds all of them."""
 
 
 @cli.command()
@@ -690,3 +900,35 @@ def guide_show(name: str | None, as_json: bool) -> None:
             also = f"  also: {', '.join(c['aliases'])}" if c["aliases"] else ""
             click.echo(f"  {c['slug']:<{width}}{c['name']}{also}{mark}")
         click.echo()
+
+
+@cli.command()
+@click.option("--guide", metavar="NAME|PATH", help="Built-in guide name or a guide file.")
+@click.option(
+    "-o", "--output", "out_dir", required=True, metavar="DIR", help="Folder for the site."
+)
+@click.option(
+    "-e",
+    "--employer",
+    "employers",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also show this employer's posting (repeatable).",
+)
+@click.option("--force", is_flag=True, help="Replace gallery files that already exist.")
+def gallery(guide: str | None, out_dir: str, employers: tuple[Path, ...], force: bool) -> None:
+    """Build a static site of every setting × education variant.
+
+    DIR/index.html shows a grid of the guide's settings and education levels; each variant
+    (and each --employer posting) gets an HTML page with links to its Markdown and Word files.
+    It works straight from the folder (file://), with no server.
+
+    \b
+    Example:
+      jobgen gallery -o gallery -e examples/riverside-inpatient.yaml
+    """
+    from .gallery import build_gallery
+
+    files = build_gallery(out_dir, guide=guide, employer_files=employers, force=force)
+    click.echo(f"wrote {len(files)} files; open {files[0]}", err=True)

@@ -778,7 +778,7 @@ def _check_readability(facts: _Facts) -> Iterator[Finding]:
     "completeness-required",
     "error",
     "Google's required JobPosting fields: title, description, datePosted, "
-    "hiringOrganization name, jobLocation unless remote.",
+    "hiringOrganization name, jobLocation unless remote, and the country.",
 )
 def _check_required(facts: _Facts) -> Iterator[Finding]:
     ctx = facts.context
@@ -795,8 +795,17 @@ def _check_required(facts: _Facts) -> Iterator[Finding]:
             missing.append(("hiringOrganization.name", "employer.name"))
         if ctx.date_posted is None:
             missing.append(("datePosted", "date_posted"))
+        # the same rules as -f jsonld: Google wants addressCountry in every jobLocation, and a
+        # remote posting names the country applicants may live in
         if ctx.workplace != "remote" and not (ctx.locality or ctx.region):
             missing.append(("jobLocation", "location.city or location.region"))
+        if not ctx.country:
+            prop = (
+                "applicantLocationRequirements"
+                if ctx.workplace == "remote"
+                else "jobLocation.address.addressCountry"
+            )
+            missing.append((prop, "location.country"))
     for prop, where in missing:
         yield Finding(
             "completeness-required",

@@ -1,13 +1,16 @@
-"""Writing files safely: atomic replace, no silent overwrite, no partial files."""
+"""Writing files safely: atomic replace, no silent overwrite, no partial files, safe names."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
+import re
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ._validate import slugify
 from .errors import OutputError
 
 
@@ -92,3 +95,55 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp_name)
     return target
+
+
+# --------------------------------------------------------------------------- safe file names
+
+MAX_NAME = 80
+"""Longest file name stem jobgen makes, in characters (before the extension)."""
+
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
+)
+"""Stems Windows refuses as file names whatever the extension (``con.md`` is the console)."""
+
+_SAFE_STEM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def safe_stem(text: str, *, fallback: str = "posting", limit: int = MAX_NAME) -> str:
+    """A file name stem that is safe on Windows, macOS and Linux.
+
+    Lowercase ASCII letters, digits and single hyphens only (so no ``/``, ``\\``, ``..``, dots,
+    spaces or case clashes), at most ``limit`` characters (cut at a word where possible), never
+    empty (``fallback``) and never a Windows reserved device name (``con`` becomes
+    ``con-posting``).
+    """
+    stem = slugify(text)
+    if len(stem) > limit:
+        cut = stem[: limit + 1]  # end at a word when one ends in the second half
+        stem = cut.rsplit("-", 1)[0] if "-" in cut[limit // 2 :] else stem[:limit]
+    stem = stem.strip("-") or fallback
+    if stem in WINDOWS_RESERVED:
+        stem = f"{stem}-{fallback}"
+    return stem
+
+
+def unique_stems(stems: Iterable[str], *, taken: Iterable[str] = ()) -> Iterator[str]:
+    """Make each stem unique, in order: repeats get ``-2``, ``-3``... (deterministic).
+
+    ``taken`` are stems already in use (for example ``manifest``).
+    """
+    used = set(taken)
+    for stem in stems:
+        name = stem
+        n = 2
+        while name in used:
+            suffix = f"-{n}"
+            name = stem[: MAX_NAME - len(suffix)].rstrip("-") + suffix
+            n += 1
+        used.add(name)
+        yield name
+
+
+def is_safe_stem(stem: str) -> bool:
+    return bool(_SAFE_STEM.fullmatch(stem)) and len(stem) <= MAX_NAME

@@ -366,6 +366,18 @@ def test_remote_job_needs_no_location() -> None:
     assert "completeness-required" not in rules_of(lint_text(posting(), context=ctx, config=CONFIG))
 
 
+@pytest.mark.parametrize(
+    ("workplace", "prop"),
+    [("onsite", "jobLocation.address.addressCountry"), ("remote", "applicantLocationRequirements")],
+)
+def test_the_country_is_required_as_for_json_ld(workplace: str, prop: str) -> None:
+    ctx = context(country=None, workplace=workplace)
+    report = lint_text(posting(), context=ctx, config=CONFIG)
+    messages = [f.message for f in report.findings if f.rule == "completeness-required"]
+    assert len(messages) == 1
+    assert prop in messages[0] and "location.country" in messages[0]
+
+
 def test_bare_text_only_checks_title_and_description() -> None:
     assert "completeness-required" not in rules_of(lint_text(posting(), config=CONFIG))
     empty = lint_text("", config=CONFIG)

@@ -89,7 +89,8 @@ def test_there_are_example_postings():
 
 def test_render_options_lint_what_render_would_produce(runner):
     args = ["lint", "-s", "inpatient", "-E", "associate", "--set", "employer.name=Riverside",
-            "--set", "location.region=colorado", "--set", "location.city=Denver", *TODAY]  # fmt: skip
+            "--set", "location.region=colorado", "--set", "location.city=Denver",
+            "--set", "location.country=US", *TODAY]  # fmt: skip
     unpaid = runner.invoke(cli, [*args, "--strict"])
     assert unpaid.exit_code == 1
     assert "<posting>: error: Colorado requires a pay range" in unpaid.stdout

@@ -16,10 +16,21 @@ if TYPE_CHECKING:
 FORMATS: dict[str, str] = {
     "md": "Markdown (the template's output)",
     "docx": "Word document (styles from --reference-docx)",
+    "html": "HTML page (standalone, accessible, JSON-LD embedded)",
+    "jsonld": "schema.org JobPosting JSON-LD (Google for Jobs)",
+    "json": "JSON of the composed posting (for pipelines)",
 }
 """Format name → description; renderers register here as they are available."""
 
-EXTENSIONS: dict[str, str] = {".md": "md", ".markdown": "md", ".docx": "docx"}
+EXTENSIONS: dict[str, str] = {
+    ".md": "md",
+    ".markdown": "md",
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonld": "jsonld",
+    ".json": "json",
+}
 BINARY_FORMATS: frozenset[str] = frozenset({"docx"})
 
 
@@ -60,6 +71,10 @@ def render(
     are issued as :class:`jobgen.render.docx.DocxWarning`.
     """
     fmt = check_format(fmt)
+    if fmt == "json":
+        from .data import render_json
+
+        return render_json(posting)
     from .markdown import render_markdown
 
     markdown = render_markdown(posting, template=template)
@@ -67,4 +82,12 @@ def render(
         from .docx import meta_for_posting, render_docx
 
         return render_docx(markdown, meta_for_posting(posting), reference=reference_docx)
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(markdown, posting)
+    if fmt == "jsonld":
+        from .jsonld import render_jsonld
+
+        return render_jsonld(posting, markdown)
     return markdown.encode("utf-8")

@@ -1,0 +1,1172 @@
+"""Many postings at once: read rows (CSV, YAML, JSON Lines), render them on worker processes,
+write one file per row per format into a folder, and a manifest of what happened.
+
+Library use::
+
+    from jobgen.batch import run_batch
+
+    result = run_batch("postings.csv", out_dir="out", formats=["md"], jobs=4)
+    for row in result.postings:
+        print(row.row, row.status, [f.path for f in row.files], row.error)
+
+Precedence of options for each row, weakest first: ``employer_file``, the ``defaults`` mapping,
+the input's own ``defaults:`` (YAML), ``JOBGEN_*`` variables, ``--set`` assignments, then the row.
+
+A bad row never stops the others: it is recorded with ``status="error"`` and a message naming
+the file, the row and the field. The rows are read first (they are small, and names need the row
+count and every earlier name); the rendered documents are never held together: workers write
+their files atomically and return only small :class:`RowResult` records. Existing files are
+left alone unless ``force``. A SIGINT stops handing out rows, lets the running ones finish,
+writes the manifest of what finished and raises :class:`BatchInterrupted`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import hashlib
+import io
+import itertools
+import json
+import multiprocessing
+import os
+import re
+import signal
+import stat
+import string
+import threading
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, BinaryIO, cast
+
+from . import __version__
+from . import _validate as v
+from ._yaml import MAX_INPUT_BYTES, decode_text, parse_yaml, read_text
+from .compose import Posting, compose
+from .employer import (
+    FIELD_BY_KEY,
+    FIELDS,
+    OptionLayer,
+    env_layer,
+    file_layer,
+    flatten,
+    options_from_layers,
+    set_layer,
+    today,
+)
+from .errors import JobgenError, OutputError, UsageError, ValidationError
+from .guide import Guide, load_guide
+from .output import is_safe_stem, safe_stem, unique_stems, write_atomic
+from .render import EXTENSIONS, check_format, render
+
+INPUT_FORMATS = ("csv", "yaml", "jsonl")
+INPUT_EXTENSIONS = {
+    ".csv": "csv",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "yaml",  # a JSON array (or {"defaults", "postings"}) is YAML too
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+MANIFEST_NAME = "manifest.json"
+DEFAULT_NAME_PATTERN = "{id}-{employer}-{setting}"
+NAME_FIELDS = ("row", "id", "employer", "setting", "education", "title")
+"""Fields a ``--name`` pattern may use."""
+MAX_NAME_FIELD = 40
+"""Each field is cut to this many characters before the pattern is filled, so one long employer
+name cannot push the setting out of an 80-character name."""
+MAX_CHUNK = 16
+"""Rows a worker renders per task: small enough that an interrupt finishes quickly."""
+START_METHOD: str | None = None
+"""How worker processes start: None is the platform's default (fork on Linux, spawn on macOS
+and Windows); everything a worker needs is picklable, so any method works."""
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass(frozen=True)
+class Row:
+    """One input record: its 1-based data row number, where it came from, and its values.
+
+    ``values`` is a plain mapping of employer fields (nested or dotted). ``error`` is set when
+    the record could not even be read (bad JSON, more cells than the header); such a row becomes
+    an ``error`` in the manifest and the batch goes on.
+    """
+
+    number: int
+    source: str
+    values: Mapping[str, Any]
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchInput:
+    """An opened batch input: its display name, defaults given inside it (YAML), and its rows."""
+
+    name: str
+    format: str
+    defaults: OptionLayer | None
+    rows: Iterator[Row]
+
+
+def _csv_columns(header: Sequence[str], name: str) -> list[str | None]:
+    """Header cells → field keys (``None`` for a blank header, whose cells must stay blank)."""
+    by_lower = {f.key.lower(): f.key for f in FIELDS}
+    keys = [f.key for f in FIELDS]
+    columns: list[str | None] = []
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(header, 1):
+        text = cell.strip()
+        if not text:
+            columns.append(None)
+            continue
+        key = by_lower.get(text.lower())
+        if key is None:
+            raise ValidationError(
+                f"unknown column {text!r} (column {i} of the header row)."
+                f"{v.did_you_mean(text, keys)}"
+                f" The header row holds employer fields: {', '.join(keys)} (see `jobgen options`)",
+                source=f"{name} line 1",
+                hint="rename or remove the column; no file was written",
+            )
+        if key in seen:
+            raise ValidationError(
+                f"column {i} {text!r} repeats column {seen[key]}; each field may appear once",
+                source=f"{name} line 1",
+                hint="no file was written",
+            )
+        seen[key] = i
+        columns.append(key)
+    return columns
+
+
+def _delimiter(header_line: str) -> str:
+    """Comma, semicolon (Excel in many locales) or tab: whichever the header line uses most."""
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_csv(stream: IO[str], name: str) -> Iterator[Row]:
+    """Rows of a CSV whose header row holds dotted employer fields; read lazily.
+
+    Empty cells leave a field unset; list fields take entries separated by ``;``. Fully blank
+    rows are ignored. An unknown or repeated header raises :class:`ValidationError` before any
+    row is produced.
+    """
+    first = stream.readline()
+    if not first.strip():
+        return
+    reader = csv.reader(itertools.chain([first], stream), delimiter=_delimiter(first))
+    try:
+        header = next(reader)
+        columns = _csv_columns(header, name)
+        number = 0
+        end = reader.line_num
+        for cells in reader:
+            start, end = end + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            number += 1
+            label = f"{name} row {number} (line {start})"
+            values: dict[str, str] = {}
+            error = None
+            for i, cell in enumerate(cells):
+                if not cell.strip():
+                    continue
+                if i >= len(columns):
+                    error = (
+                        f"{label}: has {len(cells)} cells but the header has {len(columns)} "
+                        "columns; a value with a comma in it needs double quotes"
+                    )
+                    continue
+                key = columns[i]
+                if key is None:
+                    error = f"{label}: column {i + 1} has a value but no header"
+                    continue
+                values[key] = cell.replace("\r\n", "\n")
+            yield Row(number, label, values, error)
+    except csv.Error as exc:
+        raise ValidationError(
+            f"is not valid CSV: {exc}", source=f"{name} line {reader.line_num}"
+        ) from None
+
+
+def _plain(value: Any) -> Any:
+    """YAML's line-aware mappings → plain dicts, so messages name the row, not a line per key."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(x) for k, x in value.items()}
+    if isinstance(value, list):
+        return [_plain(x) for x in value]
+    return value
+
+
+def read_yaml(text: str, name: str) -> tuple[OptionLayer | None, Iterator[Row]]:
+    """A YAML (or JSON) list of employer mappings, or ``{defaults: {...}, postings: [...]}``."""
+    data = parse_yaml(text, name, literal=True)
+    defaults: OptionLayer | None = None
+    if data is None:
+        postings: list[Any] = []
+    elif isinstance(data, list):
+        postings = data
+    elif isinstance(data, Mapping):
+        if "postings" not in data:
+            raise ValidationError(
+                "a batch file is a list of postings, or a mapping with 'defaults:' and "
+                "'postings:'; this one is a single mapping (for one posting use "
+                "`jobgen render --employer FILE`)",
+                source=name,
+            )
+        v.check_keys(data, ("defaults", "postings"), source=name)
+        raw_defaults = data.get("defaults")
+        if raw_defaults is not None and not isinstance(raw_defaults, Mapping):
+            raise ValidationError(
+                "'defaults' must be a mapping of employer fields",
+                source=v.where(name, data, "defaults"),
+            )
+        if raw_defaults:
+            defaults = OptionLayer(name, raw_defaults)
+        raw_postings = data.get("postings")
+        if raw_postings is not None and not isinstance(raw_postings, list):
+            raise ValidationError(
+                "'postings' must be a list of employer mappings",
+                source=v.where(name, data, "postings"),
+            )
+        postings = raw_postings or []
+    else:
+        raise ValidationError(
+            "a batch file is a list of postings, or a mapping with 'defaults:' and 'postings:'",
+            source=name,
+        )
+
+    def rows() -> Iterator[Row]:
+        for number, item in enumerate(postings, 1):
+            lines = getattr(item, "lines", None)
+            at = f" (line {min(lines.values())})" if isinstance(lines, dict) and lines else ""
+            label = f"{name} row {number}{at}"
+            if isinstance(item, Mapping):
+                yield Row(number, label, _plain(item))
+            else:
+                kind = "a list" if isinstance(item, list) else f"the value {item!r}"
+                yield Row(number, label, {}, f"{label}: is {kind}; each posting is a mapping")
+
+    return defaults, rows()
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}; each key may appear once")
+        out[key] = value
+    return out
+
+
+def read_jsonl(stream: IO[str], name: str) -> Iterator[Row]:
+    """One JSON object of employer fields per line; blank lines are ignored; read lazily."""
+    number = 0
+    for line_no, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        number += 1
+        label = f"{name} row {number} (line {line_no})"
+        try:
+            value = json.loads(line, parse_float=Decimal, object_pairs_hook=_json_object)
+        except json.JSONDecodeError as exc:
+            yield Row(
+                number, label, {}, f"{label}: is not valid JSON: {exc.msg} (column {exc.colno})"
+            )
+            continue
+        except ValueError as exc:
+            yield Row(number, label, {}, f"{label}: {exc}")
+            continue
+        if not isinstance(value, dict):
+            yield Row(
+                number, label, {}, f'{label}: must be a JSON object such as {{"setting": "..."}}'
+            )
+            continue
+        yield Row(number, label, value)
+
+
+def _decoded(rows: Iterator[Row], name: str) -> Iterator[Row]:
+    """Turn a decoding failure in the middle of a streamed file into a clear error."""
+    last = 0
+    try:
+        for row in rows:
+            last = row.number
+            yield row
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} after row {last})",
+            source=name,
+            hint="save the file as UTF-8 (in Excel: 'CSV UTF-8')",
+        ) from None
+
+
+def input_format_for(name: str) -> str | None:
+    return INPUT_EXTENSIONS.get(Path(name).suffix.lower())
+
+
+def _stream_rows(stream: IO[bytes] | IO[str], fmt: str, name: str, *, close: bool) -> Iterator[Row]:
+    """Rows of a CSV or JSON Lines stream, decoded lazily (UTF-8, a BOM allowed)."""
+    wrapper = None
+    if isinstance(stream, io.TextIOBase):
+        text = cast("IO[str]", stream)
+    else:
+        binary = cast("BinaryIO", stream)
+        wrapper = io.TextIOWrapper(
+            binary, encoding="utf-8-sig", newline="" if fmt == "csv" else None
+        )
+        text = wrapper
+    try:
+        yield from _decoded(read_csv(text, name) if fmt == "csv" else read_jsonl(text, name), name)
+    finally:
+        if close:
+            text.close()
+        elif wrapper is not None:
+            wrapper.detach()  # leave the caller's stream (stdin) open
+
+
+def open_input(
+    source: str | Path | BinaryIO | Iterable[Mapping[str, Any]],
+    *,
+    input_format: str | None = None,
+    name: str | None = None,
+) -> BatchInput:
+    """Open a batch input: a path, a binary stream (stdin), or an iterable of mappings.
+
+    The format follows the file's extension (``.csv``, ``.yaml``/``.yml``/``.json``,
+    ``.jsonl``/``.ndjson``) unless ``input_format`` says; a stream needs ``input_format``.
+    """
+    if input_format is not None and input_format not in INPUT_FORMATS:
+        raise UsageError(
+            f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}",
+            source="--input-format",
+        )
+    if isinstance(source, str | Path):
+        path = Path(source)
+        label = name or str(source)
+        fmt = input_format or input_format_for(str(path))
+        if fmt is None:
+            raise UsageError(
+                f"cannot tell the format of {str(path)!r} from its extension; use "
+                f"--input-format {'|'.join(INPUT_FORMATS)} (or name it .csv, .yaml or .jsonl)",
+                source="--input-format",
+            )
+        if fmt == "yaml":
+            defaults, rows = read_yaml(read_text(path, what="batch file"), label)
+            return BatchInput(label, fmt, defaults, rows)
+        try:
+            if path.is_dir():
+                raise ValidationError("is a folder, not a batch file", source=label)
+            binary = path.open("rb")
+        except FileNotFoundError:
+            raise ValidationError("no such batch file", source=label) from None
+        except PermissionError:
+            raise ValidationError(
+                "cannot read this file: permission denied", source=label
+            ) from None
+        return BatchInput(label, fmt, None, _stream_rows(binary, fmt, label, close=True))
+    if isinstance(source, io.IOBase) or hasattr(source, "read"):
+        label = name or "stdin"
+        if input_format is None:
+            raise UsageError(
+                f"reading {label}: say which format it is with --input-format "
+                f"{'|'.join(INPUT_FORMATS)}",
+                source="--input-format",
+            )
+        stream = cast("IO[bytes] | IO[str]", source)
+        if input_format == "yaml":  # YAML is parsed whole: bound it as read_text does files
+            data = stream.read(MAX_INPUT_BYTES + 1)
+            if len(data) > MAX_INPUT_BYTES:
+                raise ValidationError(
+                    f"is larger than {MAX_INPUT_BYTES:,} bytes, the most jobgen reads as YAML; "
+                    "use CSV or JSON Lines, which are read row by row",
+                    source=label,
+                )
+            text = data if isinstance(data, str) else decode_text(data, label, what="batch input")
+            defaults, rows = read_yaml(text, label)
+            return BatchInput(label, input_format, defaults, rows)
+        return BatchInput(
+            label, input_format, None, _stream_rows(stream, input_format, label, close=False)
+        )
+    label = name or "rows"
+    items: Iterable[Any] = source
+
+    def mapping_rows() -> Iterator[Row]:
+        for number, item in enumerate(items, 1):
+            where = f"{label} row {number}"
+            if isinstance(item, Mapping):
+                yield Row(number, where, item)
+            else:
+                yield Row(number, where, {}, f"{where}: is not a mapping of employer fields")
+
+    return BatchInput(label, "python", None, mapping_rows())
+
+
+# --------------------------------------------------------------------------- names
+
+
+def check_name_pattern(pattern: str) -> str:
+    """Refuse patterns with unknown fields, format specs or unbalanced braces (exit 2)."""
+    fields = ", ".join("{" + f + "}" for f in NAME_FIELDS)
+    try:
+        parsed = list(string.Formatter().parse(pattern))
+    except ValueError as exc:
+        raise UsageError(
+            f"--name {pattern!r}: {exc}; write fields as {{employer}}, and a literal brace as "
+            f"{{{{ or }}}}. Fields: {fields}",
+            source="--name",
+        ) from None
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in NAME_FIELDS:
+            raise UsageError(
+                f"--name {pattern!r}: unknown field {{{name}}}.{v.did_you_mean(name, NAME_FIELDS)}"
+                f" Fields: {fields}",
+                source="--name",
+            )
+        if spec or conversion:
+            raise UsageError(
+                f"--name {pattern!r}: write {{{name}}} plainly, without ':' or '!'",
+                source="--name",
+            )
+    return pattern
+
+
+def _lookup(values: Mapping[str, Any], key: str) -> Any:
+    if key in values:
+        return values[key]
+    group, _, sub = key.partition(".")
+    nested = values.get(group) if sub else None
+    return nested.get(sub) if isinstance(nested, Mapping) else None
+
+
+def _raw_text(layers: Sequence[Mapping[str, Any]], key: str) -> str:
+    """The value the row will use for ``key`` (last layer wins), as text; no validation."""
+    for values in reversed(layers):
+        value = _lookup(values, key)
+        if isinstance(value, str | int | Decimal) and not isinstance(value, bool):
+            text = str(value).strip()
+            if text:
+                return text
+    return ""
+
+
+def name_fields(
+    guide: Guide, number: int, width: int, layers: Sequence[Mapping[str, Any]]
+) -> dict[str, str]:
+    """The values a name pattern can use for one row (before slugging)."""
+
+    def choice(key: str) -> str:
+        text = _raw_text(layers, key)
+        if not text:
+            return ""
+        try:
+            if key == "setting":
+                return guide.resolve_setting(text).slug
+            return guide.resolve_education(text).slug
+        except JobgenError:
+            return text
+
+    row = str(number).zfill(width)
+    return {
+        "row": row,
+        "id": _raw_text(layers, "requisition_id") or row,
+        "employer": _raw_text(layers, "employer.name"),
+        "setting": choice("setting"),
+        "education": choice("education"),
+        "title": _raw_text(layers, "title") or guide.occupation,
+    }
+
+
+def format_name(pattern: str, fields: Mapping[str, str]) -> str:
+    """Fill a name pattern and make it a safe file stem (see :func:`jobgen.output.safe_stem`)."""
+    slugs = {k: safe_stem(val, fallback="", limit=MAX_NAME_FIELD) for k, val in fields.items()}
+    return safe_stem(pattern.format_map(slugs))
+
+
+def assign_names(
+    guide: Guide,
+    rows: Sequence[Row],
+    *,
+    pattern: str = DEFAULT_NAME_PATTERN,
+    defaults: Sequence[Mapping[str, Any]] = (),
+) -> list[str]:
+    """A unique file stem per row, in row order; every row reserves one, even a bad one, so
+    fixing a row never renames another's files."""
+    width = len(str(len(rows)))
+    stems = (
+        format_name(pattern, name_fields(guide, row.number, width, [*defaults, row.values]))
+        for row in rows
+    )
+    return list(unique_stems(stems, taken=[Path(MANIFEST_NAME).stem]))
+
+
+def extension_for(fmt: str) -> str:
+    """``md`` → ``.md``: the first extension registered for the format, else ``.<fmt>``."""
+    return next((ext for ext, f in EXTENSIONS.items() if f == fmt), f".{fmt}")
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """One output file of a row; ``path`` is relative to the output folder."""
+
+    format: str
+    path: str
+    sha256: str | None
+    bytes: int | None
+    written: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "path": self.path,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "written": self.written,
+        }
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What happened to one input row (one manifest entry)."""
+
+    row: int
+    source: str
+    name: str
+    status: str  # ok | error | skipped
+    files: tuple[FileRecord, ...] = ()
+    error: str | None = None
+    field: str | None = None
+    warnings: tuple[str, ...] = ()
+    lint: Mapping[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "row": self.row,
+            "source": self.source,
+            "name": self.name,
+            "status": self.status,
+            "files": [f.to_dict() for f in self.files],
+            "error": self.error,
+            "field": self.field,
+            "warnings": list(self.warnings),
+        }
+        if self.lint is not None:
+            out["lint"] = self.lint
+        return out
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The outcome of :func:`run_batch`: one :class:`RowResult` per finished row, in row order."""
+
+    postings: tuple[RowResult, ...]
+    total: int
+    input: str
+    out_dir: Path
+    formats: tuple[str, ...]
+    name_pattern: str
+    manifest: Path | None
+    dry_run: bool = False
+    interrupted: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.postings if r.status == status)
+
+    @property
+    def ok(self) -> int:
+        return self.count("ok")
+
+    @property
+    def failed(self) -> int:
+        return self.count("error")
+
+    @property
+    def skipped(self) -> int:
+        return self.count("skipped")
+
+    @property
+    def not_run(self) -> int:
+        return self.total - len(self.postings)
+
+    @property
+    def errors(self) -> tuple[RowResult, ...]:
+        return tuple(r for r in self.postings if r.status == "error")
+
+    @property
+    def exit_code(self) -> int:
+        """130 when interrupted, 1 when any row failed, else 0 (skipped rows are not failures)."""
+        if self.interrupted:
+            return 130
+        return 1 if self.failed else 0
+
+    def to_manifest(self) -> dict[str, Any]:
+        return {
+            "jobgen": __version__,
+            "input": self.input,
+            "formats": list(self.formats),
+            "name_pattern": self.name_pattern,
+            "interrupted": self.interrupted,
+            "summary": {
+                "rows": self.total,
+                "ok": self.ok,
+                "error": self.failed,
+                "skipped": self.skipped,
+                "not_run": self.not_run,
+            },
+            "postings": [r.to_dict() for r in self.postings],
+        }
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """SIGINT stopped the batch; ``result`` holds the rows that finished (already in the
+    manifest). A KeyboardInterrupt, so code that does not catch it stops as usual."""
+
+    def __init__(self, result: BatchResult) -> None:
+        super().__init__("batch interrupted")
+        self.result = result
+
+
+# --------------------------------------------------------------------------- one row
+
+
+@dataclass(frozen=True)
+class _Task:
+    index: int
+    row: Row
+    name: str
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Everything a worker needs; pickled once per worker process."""
+
+    guide: Guide
+    defaults: tuple[OptionLayer, ...]
+    formats: tuple[str, ...]
+    out_dir: Path  # resolved
+    force: bool
+    dry_run: bool
+    default_date: dt.date
+    template: Path | None
+    reference_docx: Path | None
+    lint: bool = False
+
+
+_WORD = re.compile(r"[a-z_]+(?:\.[a-z_]+)?")
+
+
+def _field_of(message: str) -> str | None:
+    """The dotted field an error message is about: the one it starts with (``salary.min: ...``),
+    the unknown one it names, or else the first field it mentions."""
+    if message.startswith("unknown field '"):
+        return message[len("unknown field '") :].split("'", 1)[0]
+    return next((w for w in _WORD.findall(message) if w in FIELD_BY_KEY), None)
+
+
+def _row_error(task: _Task, exc: JobgenError, files: Sequence[FileRecord] = ()) -> RowResult:
+    text = exc.format()
+    if not text.startswith(task.row.source):
+        text = f"{task.row.source}: {text}"
+    return _failed(task, text, files, _field_of(exc.message))
+
+
+def _failed(
+    task: _Task, message: str, files: Sequence[FileRecord] = (), field: str | None = None
+) -> RowResult:
+    row = task.row
+    return RowResult(row.number, row.source, task.name, "error", tuple(files), message, field)
+
+
+def _existing(fmt: str, path: Path, rel: str) -> FileRecord:
+    """The record of a file left in place; hashed only if it is a regular file (not whatever
+    a symlink points at, which could be outside the folder or endless)."""
+    try:
+        info = path.lstat()
+        if stat.S_ISREG(info.st_mode):
+            digest = hashlib.sha256()
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 16), b""):
+                    digest.update(block)
+            return FileRecord(fmt, rel, digest.hexdigest(), info.st_size, written=False)
+    except OSError:
+        pass
+    return FileRecord(fmt, rel, None, None, written=False)
+
+
+def _target(ctx: _Context, name: str, fmt: str) -> tuple[Path, str]:
+    if not is_safe_stem(name):  # names come from safe_stem; this guards against a future bug
+        raise OutputError(f"unsafe file name {name!r}", source=str(ctx.out_dir))
+    filename = name + extension_for(fmt)
+    path = ctx.out_dir / filename
+    if path.parent != ctx.out_dir:
+        raise OutputError(f"{filename!r} would fall outside the output folder", source=filename)
+    return path, filename
+
+
+def _choice_missing(ctx: _Context, layers: Sequence[OptionLayer], source: str) -> None:
+    given: set[str] = set()
+    for layer in layers:
+        for key, (value, _where) in flatten(layer.values, layer.source).items():
+            if value is not None and value != "":
+                given.add(key)
+    for key, what, choices in (
+        ("setting", "setting", ctx.guide.setting_choices()),
+        ("education", "education level", ctx.guide.education_choices()),
+    ):
+        if key not in given:
+            raise ValidationError(
+                f"{key}: no {what} given; add a {key!r} value to the row, or a default with "
+                f"--set {key}=... Valid {what}s: {', '.join(c.slug for c in choices)}",
+                source=source,
+            )
+
+
+def process_row(ctx: _Context, task: _Task) -> RowResult:
+    """Validate, compose, render and write one row; never raises for a bad row.
+
+    Every format is rendered before any file is written, so a row that fails (say, JSON-LD
+    needs a country) writes nothing; if a write itself fails, the files this row had created
+    are removed again.
+    """
+    row = task.row
+    if row.error is not None:
+        return _failed(task, row.error)
+    created: list[Path] = []
+    notes: list[str] = []
+    try:
+        layers = [*ctx.defaults, OptionLayer(row.source, row.values)]
+        _choice_missing(ctx, layers, row.source)
+        options = options_from_layers(ctx.guide, layers, default_date=ctx.default_date)
+        posting = compose(ctx.guide, options)
+        plan: list[tuple[str, Path, str, bytes | None]] = []
+        for fmt in ctx.formats:
+            path, rel = _target(ctx, task.name, fmt)
+            keep = not ctx.force and os.path.lexists(path)
+            # an existing file stays and needs no rendering, but a dry run renders to validate
+            data = None if keep and not ctx.dry_run else _render(ctx, posting, fmt, notes)
+            plan.append((fmt, path, rel, None if keep else data))  # None: leave the file as is
+        report = None
+        if ctx.lint:
+            from .lint import lint_posting
+
+            report = lint_posting(posting, template=ctx.template)
+        # skipped: at least one of the row's files already existed and was left as it was
+        skipped = any(data is None for *_, data in plan)
+        files: list[FileRecord] = []
+        for fmt, path, rel, data in plan:
+            if data is not None and not ctx.dry_run:
+                try:
+                    write_atomic(path, data, force=ctx.force)
+                except OutputError:
+                    if ctx.force or not os.path.lexists(path):
+                        raise
+                    data = None  # someone else created it meanwhile: leave it
+                    skipped = True
+                else:
+                    if not ctx.force:
+                        created.append(path)
+            if data is None:
+                files.append(_existing(fmt, path, rel))
+            else:
+                written = not ctx.dry_run
+                files.append(FileRecord(fmt, rel, _sha256(data), len(data), written=written))
+    except JobgenError as exc:
+        _remove(created)
+        return _row_error(task, exc)
+    except Exception as exc:  # a bug must not stop the other rows; say it is one
+        _remove(created)
+        bug = f"internal error (a bug in jobgen): {type(exc).__name__}: {exc}"
+        return _failed(task, f"{row.source}: {bug}")
+    return RowResult(
+        row.number,
+        row.source,
+        task.name,
+        "skipped" if skipped else "ok",
+        tuple(files),
+        warnings=tuple(notes),
+        lint=report,
+    )
+
+
+def _render(ctx: _Context, posting: Posting, fmt: str, notes: list[str]) -> bytes:
+    """Render one format, collecting its warnings (a DOCX that dropped a control character)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = render(posting, fmt, template=ctx.template, reference_docx=ctx.reference_docx)
+    for item in caught:
+        note = f"{fmt}: {item.message}"
+        if note not in notes:
+            notes.append(note)
+    return data
+
+
+def _remove(paths: Iterable[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --------------------------------------------------------------------------- workers
+
+_WORKER: _Context | None = None
+
+
+def _init_worker(ctx: _Context) -> None:
+    """Runs once per worker process: the parent owns SIGINT; compile the template once."""
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = ctx
+    from .render.markdown import load_template
+
+    with contextlib.suppress(JobgenError):  # the parent already reported template errors
+        load_template(ctx.template)
+
+
+def _run_chunk(tasks: Sequence[_Task]) -> list[RowResult]:
+    assert _WORKER is not None, "worker not initialised"
+    return [process_row(_WORKER, task) for task in tasks]
+
+
+class _Stop:
+    """Set by the first SIGINT; a second SIGINT raises KeyboardInterrupt at once."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def handler(self, signum: int, frame: Any) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+
+@contextlib.contextmanager
+def _sigint_to(stop: _Stop) -> Iterator[None]:
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # nohup, `&` in a script
+    ):
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, stop.handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class _Collector:
+    """Keeps results by row index and hands them out in row order."""
+
+    def __init__(
+        self,
+        total: int,
+        on_result: Callable[[RowResult], None] | None,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        self.total = total
+        self.results: dict[int, RowResult] = {}
+        self.next = 0
+        self.on_result = on_result
+        self.progress = progress
+
+    def add(self, index: int, result: RowResult) -> None:
+        self.results[index] = result
+        while self.next in self.results:
+            if self.on_result is not None:
+                self.on_result(self.results[self.next])
+            self.next += 1
+        if self.progress is not None:
+            self.progress(len(self.results), self.total)
+
+    def finished(self) -> tuple[RowResult, ...]:
+        return tuple(self.results[i] for i in sorted(self.results))
+
+
+def _run_in_process(ctx: _Context, tasks: Sequence[_Task], out: _Collector, stop: _Stop) -> None:
+    for task in tasks:
+        if stop.requested:
+            return
+        out.add(task.index, process_row(ctx, task))
+
+
+def _run_pool(
+    ctx: _Context, chunks: Sequence[Sequence[_Task]], workers: int, out: _Collector, stop: _Stop
+) -> None:
+    context = multiprocessing.get_context(START_METHOD)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(ctx,)
+    )
+    running: dict[Future[list[RowResult]], Sequence[_Task]] = {}
+    queue = iter(chunks)
+    hard_stop = False
+    try:
+        while True:
+            # a bounded number in flight keeps memory flat and an interrupt quick
+            while not stop.requested and len(running) < workers * 2:
+                chunk = next(queue, None)
+                if chunk is None:
+                    break
+                running[pool.submit(_run_chunk, chunk)] = chunk
+            if stop.requested:
+                for future in [f for f in running if f.cancel()]:
+                    del running[future]
+            if not running:
+                return
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                chunk = running.pop(future)
+                try:
+                    results = future.result()
+                except Exception as exc:  # a worker died (killed, out of memory)
+                    why = f"a worker process failed: {type(exc).__name__}: {exc}"
+                    results = [_failed(t, f"{t.row.source}: {why}") for t in chunk]
+                for task, result in zip(chunk, results, strict=True):
+                    out.add(task.index, result)
+    except KeyboardInterrupt:
+        hard_stop = True  # a second Ctrl-C: do not wait for running rows
+        raise
+    finally:
+        pool.shutdown(wait=not hard_stop, cancel_futures=True)
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    chosen: list[str] = []
+    for item in formats:
+        for part in item.split(","):
+            if part.strip():
+                fmt = check_format(part)
+                if fmt not in chosen:
+                    chosen.append(fmt)
+    return tuple(chosen) or ("md",)
+
+
+def _check_defaults(guide: Guide, layers: Sequence[OptionLayer]) -> None:
+    """Validate every default value on its own, before any row: a bad ``--set`` is one usage
+    error (exit 2), not one error per row. Cross-field rules wait for the rows, which may
+    override one side."""
+    probe = OptionLayer(
+        "defaults",
+        {
+            "setting": guide.setting_choices()[0].slug,
+            "education": guide.education_choices()[0].slug,
+            "salary.period": "hour",
+            "date_posted": "1970-01-01",
+        },
+    )
+    for layer in layers:
+        for key, (value, where) in flatten(layer.values, layer.source).items():
+            if value is None or value == "":
+                continue
+            options_from_layers(guide, [probe, OptionLayer(where, {key: value}, layer.usage)])
+
+
+def _check_manifest(path: Path, force: bool) -> None:
+    """Replace a manifest jobgen wrote; refuse any other file of that name without --force."""
+    if force or not os.path.lexists(path):
+        return
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        ours = isinstance(data, dict) and "jobgen" in data and "postings" in data
+    except (OSError, ValueError):
+        ours = False
+    if not ours:
+        raise OutputError(
+            f"already exists and is not a jobgen manifest; jobgen writes its {MANIFEST_NAME} here",
+            source=str(path),
+            hint="move it away, choose another --out-dir, or add --force",
+        )
+
+
+def _prepare_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError("is a file; --out-dir needs a folder", source=str(out_dir))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create the output folder: {exc.strerror or exc}", source=str(out_dir)
+        ) from None
+
+
+def _cpu_count() -> int:
+    """CPUs this process may use (a container's or taskset's limit), else all of them."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def _chunks(tasks: Sequence[_Task], jobs: int) -> list[Sequence[_Task]]:
+    size = max(1, min(MAX_CHUNK, len(tasks) // (jobs * 4)))
+    return [tasks[i : i + size] for i in range(0, len(tasks), size)]
+
+
+def run_batch(
+    source: str | Path | BinaryIO | Iterable[Mapping[str, Any]],
+    *,
+    out_dir: str | Path,
+    formats: Sequence[str] = ("md",),
+    input_format: str | None = None,
+    input_name: str | None = None,
+    guide: str | Path | Guide | None = None,
+    employer_file: str | Path | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    assignments: Iterable[str] = (),
+    environ: Mapping[str, str] | None = None,
+    template: str | Path | None = None,
+    reference_docx: str | Path | None = None,
+    name_pattern: str = DEFAULT_NAME_PATTERN,
+    jobs: int | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    lint: bool = False,
+    on_result: Callable[[RowResult], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchResult:
+    """Render one posting per input row into ``out_dir``; the library behind ``jobgen batch``.
+
+    ``source`` is a path (CSV, YAML/JSON, JSON Lines, by extension or ``input_format``), a binary
+    stream such as stdin (``input_format`` required), or an iterable of mappings. ``jobs``
+    worker processes (default: the CPU count; 1 runs in this process). ``on_result`` gets each
+    row's :class:`RowResult` in row order as it finishes; ``progress(done, total)`` is called
+    after each row. ``lint`` adds each posting's lint report (``jobgen.lint.lint_posting``) to
+    its record; it never makes a row fail.
+
+    Raises :class:`JobgenError` for problems that stop the whole batch before any file is
+    written (usage, an unknown CSV column, a bad default, a template syntax error), and
+    :class:`BatchInterrupted` on SIGINT after writing the manifest of the finished rows.
+    """
+    fmts = _check_formats(formats)
+    if reference_docx is not None and "docx" not in fmts:
+        raise UsageError(
+            f"applies to Word documents only, and the formats are {', '.join(fmts)}",
+            source="--reference-docx",
+            hint="add docx to -f, e.g. -f md,docx",
+        )
+    pattern = check_name_pattern(name_pattern)
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs {jobs}: give 1 or more worker processes", source="--jobs")
+    g = guide if isinstance(guide, Guide) else load_guide(guide)
+    env = os.environ if environ is None else environ
+    template_path = Path(template) if template is not None else None
+    reference_path = Path(reference_docx) if reference_docx is not None else None
+    from .render.markdown import load_template
+
+    load_template(template_path)  # a template syntax error stops the batch before any row
+
+    batch_input = open_input(source, input_format=input_format, name=input_name)
+    layers: list[OptionLayer] = []
+    if employer_file is not None:
+        layers.append(file_layer(employer_file))
+    if defaults is not None:
+        layers.append(OptionLayer("defaults", defaults))
+    if batch_input.defaults is not None:
+        layers.append(batch_input.defaults)
+    layers.append(env_layer(env))
+    layers.append(set_layer(assignments))
+    _check_defaults(g, layers)
+
+    rows = list(batch_input.rows)
+    names = assign_names(g, rows, pattern=pattern, defaults=[layer.values for layer in layers])
+    out = Path(out_dir)
+    manifest_path = out / MANIFEST_NAME
+    if not dry_run:
+        _prepare_out_dir(out)
+        _check_manifest(manifest_path, force)
+    ctx = _Context(
+        guide=g,
+        defaults=tuple(layers),
+        formats=fmts,
+        out_dir=out.resolve(),
+        force=force,
+        dry_run=dry_run,
+        default_date=today(env),
+        template=template_path,
+        reference_docx=reference_path,
+        lint=lint,
+    )
+    tasks = [_Task(i, row, name) for i, (row, name) in enumerate(zip(rows, names, strict=True))]
+    collector = _Collector(len(tasks), on_result, progress)
+    if progress is not None:
+        progress(0, len(tasks))
+    stop = _Stop()
+    workers = jobs or _cpu_count()
+    chunks = _chunks(tasks, workers)
+    workers = min(workers, len(chunks))
+
+    def outcome(interrupted: bool) -> BatchResult:
+        return BatchResult(
+            postings=collector.finished(),
+            total=len(tasks),
+            input=batch_input.name,
+            out_dir=out,
+            formats=fmts,
+            name_pattern=pattern,
+            manifest=None if dry_run else manifest_path,
+            dry_run=dry_run,
+            interrupted=interrupted,
+        )
+
+    with _sigint_to(stop):  # a Ctrl-C while the manifest is written waits for it
+        try:
+            if workers <= 1:
+                _run_in_process(ctx, tasks, collector, stop)
+            else:
+                _run_pool(ctx, chunks, workers, collector, stop)
+        except KeyboardInterrupt:
+            stop.requested = True
+        except BaseException:
+            if not dry_run:  # a callback or the pool failed: still record what finished
+                _write_manifest(manifest_path, outcome(True))
+            raise
+        result = outcome(stop.requested)
+        if not dry_run:
+            _write_manifest(manifest_path, result)
+    if result.interrupted:
+        raise BatchInterrupted(result)
+    return result
+
+
+def _write_manifest(path: Path, result: BatchResult) -> None:
+    text = json.dumps(result.to_manifest(), indent=2, ensure_ascii=False) + "\n"
+    write_atomic(path, text.encode("utf-8"), force=True)
+
+
+__all__ = [
+    "DEFAULT_NAME_PATTERN",
+    "INPUT_FORMATS",
+    "MANIFEST_NAME",
+    "NAME_FIELDS",
+    "BatchInput",
+    "BatchInterrupted",
+    "BatchResult",
+    "FileRecord",
+    "Row",
+    "RowResult",
+    "assign_names",
+    "check_name_pattern",
+    "format_name",
+    "open_input",
+    "read_csv",
+    "read_jsonl",
+    "read_yaml",
+    "run_batch",
+]
