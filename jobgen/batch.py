@@ -81,6 +81,11 @@ MAX_NAME_FIELD = 40
 """Each field is cut to this many characters before the pattern is filled, so one long employer
 name cannot push the setting out of an 80-character name."""
 MAX_CHUNK = 16
+MAX_STREAM_BYTES = 200 * 1024 * 1024
+"""Largest CSV or JSON Lines input read (they are streamed; YAML is capped at 10 MB)."""
+MAX_LINE_BYTES = 1024 * 1024
+"""Longest line of a CSV or JSON Lines input: a row is far shorter (each field holds at most
+5,000 characters), and a file with no line breaks (``/dev/zero``) stops here."""
 """Rows a worker renders per task: small enough that an interrupt finishes quickly."""
 START_METHOD: str | None = None
 """How worker processes start: None is the platform's default (fork on Linux, spawn on macOS
@@ -302,7 +307,8 @@ def _decoded(rows: Iterator[Row], name: str) -> Iterator[Row]:
             yield row
     except UnicodeDecodeError as exc:
         raise ValidationError(
-            f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} after row {last})",
+            f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+            f"{f'after row {last}' if last else 'in the header or the first rows'})",
             source=name,
             hint="save the file as UTF-8 (in Excel: 'CSV UTF-8')",
         ) from None
@@ -310,6 +316,56 @@ def _decoded(rows: Iterator[Row], name: str) -> Iterator[Row]:
 
 def input_format_for(name: str) -> str | None:
     return INPUT_EXTENSIONS.get(Path(name).suffix.lower())
+
+
+class _Capped(io.RawIOBase):
+    """A binary stream that stops with a clear error past :data:`MAX_STREAM_BYTES` in all, or
+    :data:`MAX_LINE_BYTES` without a line break."""
+
+    def __init__(self, stream: BinaryIO, name: str, *, close_stream: bool) -> None:
+        super().__init__()
+        self._stream = stream
+        self._close_stream = close_stream
+        self._name = name
+        self._total = 0
+        self._line = 0  # bytes since the last line break
+        self._lines = 1
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        try:
+            data = getattr(self._stream, "read1", self._stream.read)(len(view))
+        except OSError as exc:
+            raise ValidationError(
+                f"cannot read the batch input: {exc.strerror or exc}", source=self._name
+            ) from None
+        n = len(data)
+        view[:n] = data
+        self._total += n
+        if self._total > MAX_STREAM_BYTES:
+            raise ValidationError(
+                f"is larger than {MAX_STREAM_BYTES:,} bytes, the most jobgen reads as one batch; "
+                "split it into several files",
+                source=self._name,
+            )
+        breaks = data.count(b"\n")
+        self._line = n - data.rfind(b"\n") - 1 if breaks else self._line + n
+        self._lines += breaks
+        if self._line > MAX_LINE_BYTES:
+            raise ValidationError(
+                f"line {self._lines} is longer than {MAX_LINE_BYTES:,} bytes; a row is far "
+                "shorter (is this really a CSV or JSON Lines file?)",
+                source=self._name,
+            )
+        return n
+
+    def close(self) -> None:
+        if self._close_stream:  # stdin stays open for the caller
+            self._stream.close()
+        super().close()
 
 
 def _stream_rows(stream: IO[bytes] | IO[str], fmt: str, name: str, *, close: bool) -> Iterator[Row]:
@@ -320,7 +376,9 @@ def _stream_rows(stream: IO[bytes] | IO[str], fmt: str, name: str, *, close: boo
     else:
         binary = cast("BinaryIO", stream)
         wrapper = io.TextIOWrapper(
-            binary, encoding="utf-8-sig", newline="" if fmt == "csv" else None
+            io.BufferedReader(_Capped(binary, name, close_stream=close)),
+            encoding="utf-8-sig",
+            newline="" if fmt == "csv" else None,
         )
         text = wrapper
     try:
@@ -370,6 +428,10 @@ def open_input(
         except PermissionError:
             raise ValidationError(
                 "cannot read this file: permission denied", source=label
+            ) from None
+        except OSError as exc:
+            raise ValidationError(
+                f"cannot read this batch file: {exc.strerror or exc}", source=label
             ) from None
         return BatchInput(label, fmt, None, _stream_rows(binary, fmt, label, close=True))
     if isinstance(source, io.IOBase) or hasattr(source, "read"):
@@ -976,7 +1038,8 @@ def _check_defaults(guide: Guide, layers: Sequence[OptionLayer]) -> None:
         for key, (value, where) in flatten(layer.values, layer.source).items():
             if value is None or value == "":
                 continue
-            options_from_layers(guide, [probe, OptionLayer(where, {key: value}, layer.usage)])
+            source = layer.where.get(key, where)  # JOBGEN_SALARY_MIN, not "environment"
+            options_from_layers(guide, [probe, OptionLayer(source, {key: value}, layer.usage)])
 
 
 def _check_manifest(path: Path, force: bool) -> None:
@@ -984,7 +1047,9 @@ def _check_manifest(path: Path, force: bool) -> None:
     if force or not os.path.lexists(path):
         return
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        info = path.lstat()  # a pipe, a device or something huge is not a manifest we wrote
+        ours = stat.S_ISREG(info.st_mode) and info.st_size <= MAX_INPUT_BYTES
+        data = json.loads(path.read_text(encoding="utf-8")) if ours else None
         ours = isinstance(data, dict) and "jobgen" in data and "postings" in data
     except (OSError, ValueError):
         ours = False

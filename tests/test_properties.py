@@ -121,6 +121,7 @@ class _StrictHTML(HTMLParser):
         self.stack: list[str] = []
         self.scripts: list[tuple[dict[str, str | None], str]] = []
         self._script: dict[str, str | None] | None = None
+        self.texts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in self.VOID:
@@ -133,6 +134,7 @@ class _StrictHTML(HTMLParser):
         self.stack.pop()
 
     def handle_data(self, data: str) -> None:
+        self.texts.append(data)
         if self._script is not None:
             self.scripts.append((self._script, data))
             self._script = None
@@ -196,13 +198,23 @@ def test_every_format_has_a_validator():
 
 
 def _generate(values: dict[str, Any], fmt: str) -> bytes:
-    base: dict[str, Any] = {"setting": "inpatient", "education": "associate"}
+    # a complete posting (JSON-LD needs the employer's name and the work address), then the draw
+    base: dict[str, Any] = {
+        "setting": "inpatient",
+        "education": "associate",
+        "employer.name": "Riverside Behavioral Health",
+        "location.city": "Denver",
+        "location.region": "CO",
+        "location.country": "US",
+    }
     return jobgen.generate(values={**base, **values}, fmt=fmt, environ={})
 
 
 def _names_a_field(exc: JobgenError, values: dict[str, Any]) -> bool:
+    """The message names a field: one of the drawn ones, or one a rule ties to them
+    (salary.period for a salary, location.* for JSON-LD's address)."""
     text = exc.format()
-    return any(key in text for key in (*values, "setting", "education level"))
+    return any(key in text for key in (*values, *FIELD_KEYS, "education level"))
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
@@ -253,4 +265,18 @@ def test_an_accepted_name_prints_as_written(fmt, name):
         document = docx.Document(io.BytesIO(data))
         assert any(expected in p.text for p in document.paragraphs)
     elif fmt in ("json", "jsonld"):
-        assert expected in json.dumps(json.loads(data), ensure_ascii=False)
+        assert any(expected in text for text in _strings(json.loads(data)))
+    elif fmt == "html":
+        page = _StrictHTML()
+        page.feed(data.decode("utf-8"))
+        assert any(expected in text for text in page.texts)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []

@@ -13,6 +13,7 @@ import ctypes
 import errno
 import io
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -27,6 +28,7 @@ from jobgen._yaml import MAX_ALIASES, MAX_INPUT_BYTES, MAX_TEMPLATE_BYTES, parse
 from jobgen.cli import cli
 from jobgen.employer import MAX_TEXT
 from jobgen.errors import ValidationError
+from jobgen.render import FORMATS
 from jobgen.render.docx import MAX_REFERENCE_BYTES
 from jobgen.render.markdown import MAX_OUTPUT, MAX_STEPS
 
@@ -847,19 +849,21 @@ class TestTemplates:
         t = template(tmp_path, "# T\n{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}\n")
         failed(runner.invoke(cli, [*BASE, "--template", str(t)]), 1, f"{t}")
 
-    @pytest.mark.parametrize(
-        ("expression", "char"),
-        [
-            ("{{ '\\x00' }}", "U+0000"),
-            ("{{ '\\ud800' }}", "U+D800"),
-            ("{{ '\\x1b[2J' }}", "U+001B"),
-        ],
-    )
-    def test_output_documents_cannot_hold(self, runner, tmp_path, expression, char):
-        t = template(tmp_path, "# T\n\n" + expression + "\n")
+    def test_output_no_file_can_hold(self, runner, tmp_path):
+        t = template(tmp_path, "# T\n\n{{ '\\ud800' }}\n")
         result, out = render_to(runner, tmp_path, *BASE, "--template", str(t))
-        failed(result, 1, f"{t}: the template's output has {char} on line 3")
+        failed(result, 1, f"{t}: the template's output has the lone surrogate U+D800 on line 3")
         assert list(out.iterdir()) == []
+
+    def test_control_characters_a_template_prints_are_removed_from_docx(self, runner, tmp_path):
+        import docx
+
+        t = template(tmp_path, "# T\n\n{{ 'a\\x00b\\x0bc' }}\n")
+        out = tmp_path / "p.docx"
+        result = runner.invoke(cli, [*BASE, "--template", str(t), "-o", str(out)])
+        assert result.exit_code == 0
+        assert "warning: removed U+0000 (NUL), U+000B (vertical tab)" in result.stderr
+        assert [p.text for p in docx.Document(str(out)).paragraphs][-1] == "abc"
 
     def test_ordinary_templates_still_work(self, runner, tmp_path):
         t = template(
@@ -1230,3 +1234,315 @@ def test_yaml_loader_never_builds_python_objects():
     with pytest.raises(ValidationError, match="could not determine a constructor"):
         parse_yaml("!!python/object/apply:os.system ['true']\n", "x.yaml")
     assert issubclass(_Loader, yaml.SafeLoader) and issubclass(_LiteralLoader, yaml.SafeLoader)
+
+
+# ------------------------------------------------------------------------------------ batch
+
+ADDRESS = ["--set", "location.city=Denver", "--set", "location.country=US"]
+SAFE_STEM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def manifest_of(folder: Path) -> dict:
+    import json
+
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+class TestBatch:
+    HOSTILE_NAMES = (
+        "..",
+        ".",
+        "../../etc/passwd",
+        "..\\..\\Windows\\System32",
+        "/",
+        "/etc/cron.d/evil",
+        "CON",
+        "con.txt",
+        "NUL",
+        "lpt1",
+        "",
+        "   ",
+        "Ü",
+        "日本語",
+        "~root",
+        "$HOME",
+        "-rf",
+        "a" * 500,
+        "Acme",
+        "ACME",
+        "acme!",
+        "manifest",
+    )
+
+    def test_hostile_names_stay_inside_the_folder(self, runner, tmp_path):
+        src = write_rows(
+            tmp_path / "rows.csv",
+            ["employer.name", "setting", "education"],
+            [[name, "inpatient", "associate"] for name in self.HOSTILE_NAMES],
+        )
+        out = tmp_path / "out"
+        result = runner.invoke(
+            cli, ["batch", str(src), "-d", str(out), "--name", "{employer}", "--jobs", "1"]
+        )
+        assert result.exit_code == 0, result.output
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "rows.csv"]
+        files = sorted(p.name for p in out.iterdir())
+        stems = [name.removesuffix(".md") for name in files if name != "manifest.json"]
+        assert len(stems) == len(self.HOSTILE_NAMES) == len(set(stems))
+        assert all(SAFE_STEM.fullmatch(s) and len(s) <= 80 for s in stems), stems
+        reserved = {"con", "nul", "lpt1", "manifest"}
+        assert not reserved & set(stems)
+        assert {"etc-passwd", "con-posting", "posting", "acme", "acme-2", "acme-3"} <= set(stems)
+        assert all(
+            (out / p["files"][0]["path"]).parent == out for p in manifest_of(out)["postings"]
+        )
+
+    def test_names_that_slugify_to_the_same_name_get_numbers(self, runner, tmp_path):
+        src = write_rows(
+            tmp_path / "rows.csv",
+            ["employer.name", "setting", "education"],
+            [
+                ["", "in", "hs"],
+                ["..", "in", "hs"],
+                ["日本", "in", "hs"],
+                ["Ünï", "in", "hs"],
+                ["uni", "in", "hs"],
+            ],
+        )
+        out = tmp_path / "out"
+        result = runner.invoke(cli, ["batch", str(src), "-d", str(out), "--name", "{employer}"])
+        assert result.exit_code == 0, result.output
+        assert [p["name"] for p in manifest_of(out)["postings"]] == [
+            "posting",
+            "posting-2",
+            "posting-3",
+            "uni",
+            "uni-2",
+        ]
+
+    def test_formulas_in_a_csv_print_literally_in_every_format(self, runner, tmp_path):
+        """jobgen reads CSV but never writes one (the manifest is JSON), so formulas cannot reach
+        a spreadsheet through jobgen; in every document they are plain text."""
+        import json
+
+        import docx
+        from markdown_it import MarkdownIt
+
+        formula = '=HYPERLINK("https://evil.example/","Click me")'
+        src = write_rows(
+            tmp_path / "rows.csv",
+            ["employer.name", "setting", "education", "schedule"],
+            [[formula, "inpatient", "associate", "@SUM(A1:A9)"]],
+        )
+        out = tmp_path / "out"
+        formats = ",".join(FORMATS)
+        result = runner.invoke(
+            cli, ["batch", str(src), "-d", str(out), "-f", formats, "--name", "p", *ADDRESS]
+        )
+        assert result.exit_code == 0, result.output
+        assert not [p for p in out.iterdir() if p.suffix.lower() in (".csv", ".tsv", ".xlsx")]
+        for fmt in FORMATS:
+            [path] = [p for p in out.iterdir() if p.stem == "p" and p.suffix == _ext(fmt)]
+            data = path.read_bytes()
+            if fmt == "md":
+                tokens = MarkdownIt("commonmark", {"html": False}).parse(data.decode())
+                assert any(formula in _plain(t) for t in tokens if t.type == "inline")
+            elif fmt == "docx":
+                document = docx.Document(str(path))
+                assert any(formula in p.text for p in document.paragraphs)
+                assert not any(
+                    "evil" in r.target_ref for r in document.part.rels.values() if r.is_external
+                )
+            elif fmt == "html":
+                text = data.decode()
+                assert 'href="https://evil' not in text
+                from html import unescape
+
+                assert formula in unescape(text)
+            else:
+                assert formula in json.dumps(json.loads(data), ensure_ascii=False).replace(
+                    '\\"', '"'
+                )
+
+    def test_bad_rows_are_named_and_write_nothing_while_good_rows_are_written(
+        self, runner, tmp_path
+    ):
+        src = tmp_path / "rows.csv"
+        src.write_text(
+            "employer.name,setting,education,salary.min,salary.period\n"
+            "Good One,in,hs,18,hour\n"
+            "Bad Pay,in,hs,lots,hour\n"
+            "Bell\x07Co,in,hs,,\n"
+            "Too,in,hs,18,hour,extra\n"
+            "Reversed,in,hs,-3,hour\n"
+            "Nowhere,moon,hs,,\n"
+            "Good Two,out,ba,,\n",
+            encoding="utf-8",
+        )
+        out = tmp_path / "out"
+        result = runner.invoke(cli, ["batch", str(src), "-d", str(out), "--name", "{employer}"])
+        err = failed(result, 1, "2 ok, 5 failed")
+        for expected in (
+            f"{src} row 2 (line 3): salary.min: 'lots' is not a number",
+            f"{src} row 3 (line 4): employer.name: contains the control character U+0007",
+            f"{src} row 4 (line 5): has 6 cells but the header has 5 columns",
+            f"{src} row 5 (line 6): salary.min: '-3' is negative",
+            f"{src} row 6 (line 7): unknown setting 'moon'",
+        ):
+            assert expected in err, (expected, err)
+        entries = manifest_of(out)["postings"]
+        assert [e["status"] for e in entries] == [
+            "ok",
+            "error",
+            "error",
+            "error",
+            "error",
+            "error",
+            "ok",
+        ]
+        assert [e["field"] for e in entries][1:6] == [
+            "salary.min",
+            "employer.name",
+            None,
+            "salary.min",
+            "setting",
+        ]
+        assert sorted(p.name for p in out.iterdir()) == [
+            "good-one.md",
+            "good-two.md",
+            "manifest.json",
+        ]
+
+    def test_jsonl_bad_lines(self, runner, tmp_path):
+        src = tmp_path / "rows.jsonl"
+        src.write_text(
+            '{"setting": "in", "education": "hs", "employer.name": "Fine"}\n'
+            "{not json}\n"
+            "[1, 2]\n"
+            '{"setting": "in", "setting": "out", "education": "hs"}\n'
+            '{"setting": "in", "education": "hs", "employer.name": "A\\ud800B"}\n'
+            '{"setting": "in", "education": "hs", "employer.name": "A\\u0000B"}\n'
+            '{"setting": "in", "education": "hs", "employer": {"nmae": "X"}}\n',
+            encoding="utf-8",
+        )
+        out = tmp_path / "out"
+        err = failed(runner.invoke(cli, ["batch", str(src), "-d", str(out)]), 1, "1 ok, 6 failed")
+        for expected in (
+            "row 2 (line 2): is not valid JSON",
+            "row 3 (line 3): must be a JSON object",
+            "row 4 (line 4): duplicate key 'setting'",
+            "row 5 (line 5): employer.name: contains a lone surrogate U+D800",
+            "row 6 (line 6): employer.name: contains the control character U+0000",
+            "unknown field 'employer.nmae'. Did you mean 'employer.name'?",
+        ):
+            assert expected in err, (expected, err)
+
+    def test_yaml_alias_bomb_stops_the_batch_before_any_file(self, runner, tmp_path):
+        # one posting (a list item) whose benefits hold the bomb
+        src = employer(tmp_path, "- " + TestAliases.laughs(13).replace("\n", "\n  "), "b.yaml")
+        out = tmp_path / "out"
+        failed(
+            runner.invoke(cli, ["batch", str(src), "-d", str(out)]),
+            1,
+            f"more than {MAX_ALIASES} alias references",
+        )
+        assert not out.exists()
+
+    def test_an_endless_input_is_bounded(self, runner, tmp_path):
+        if not Path("/dev/zero").exists():
+            pytest.skip("this system has no /dev/zero")
+        out = tmp_path / "out"
+        failed(
+            runner.invoke(cli, ["batch", "/dev/zero", "--input-format", "csv", "-d", str(out)]),
+            1,
+            "/dev/zero: line 1 is longer than 1,048,576 bytes",
+        )
+        assert not out.exists()
+
+    def test_a_huge_input_is_refused(self, runner, tmp_path, monkeypatch):
+        import jobgen.batch
+
+        monkeypatch.setattr(jobgen.batch, "MAX_STREAM_BYTES", 10_000)
+        rows = [["Acme", "in", "hs"]] * 1000
+        src = write_rows(tmp_path / "rows.csv", ["employer.name", "setting", "education"], rows)
+        failed(
+            runner.invoke(
+                cli,
+                ["batch", "-", "--input-format", "csv", "-d", str(tmp_path / "o")],
+                input=src.read_bytes(),
+            ),
+            1,
+            "stdin: is larger than 10,000 bytes, the most jobgen reads as one batch",
+        )
+        assert not (tmp_path / "o").exists()
+
+    @pytest.mark.parametrize(
+        ("content", "message"),
+        [
+            ("setting,education\nin,hs\n".encode("utf-16"), "is not UTF-8 text"),
+            (
+                "setting,education,employer.name\nin,hs,Café\n".encode("cp1252"),
+                "is not UTF-8 text (byte 0xe9",
+            ),
+            (b"setting,education\nin\x00,hs\n", "contains the control character U+0000"),
+            (b"setting,educaton\nin,hs\n", "unknown column 'educaton'"),
+        ],
+    )
+    def test_broken_csv_files(self, runner, tmp_path, content, message):
+        src = tmp_path / "rows.csv"
+        src.write_bytes(content)
+        failed(runner.invoke(cli, ["batch", str(src), "-d", str(tmp_path / "out")]), 1, message)
+
+    def test_a_name_too_long_to_be_a_file(self, runner, tmp_path):
+        failed(
+            runner.invoke(cli, ["batch", "r" * 300 + ".csv", "-d", str(tmp_path / "o")]),
+            1,
+            "cannot read this batch file: File name too long",
+        )
+
+    def test_full_disk_leaves_no_partial_files(self, runner, tmp_path, monkeypatch):
+        src = write_rows(
+            tmp_path / "rows.csv", ["employer.name", "setting", "education"], [["Acme", "in", "hs"]]
+        )
+        out = tmp_path / "out"
+        out.mkdir()
+
+        def full(fd):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(os, "fsync", full)
+        result = runner.invoke(
+            cli, ["batch", str(src), "-d", str(out), "-f", "md,docx", "--jobs", "1"]
+        )
+        failed(result, 1, "could not write the file: the disk is full")
+        assert list(out.iterdir()) == []
+
+    def test_a_manifest_that_is_a_pipe_is_not_replaced(self, runner, tmp_path):
+        src = write_rows(
+            tmp_path / "rows.csv", ["employer.name", "setting", "education"], [["Acme", "in", "hs"]]
+        )
+        out = tmp_path / "out"
+        out.mkdir()
+        os.mkfifo(out / "manifest.json")
+        failed(
+            runner.invoke(cli, ["batch", str(src), "-d", str(out), "--force"]),
+            1,
+            "manifest.json: is not a regular file",
+        )
+        assert (out / "manifest.json").is_fifo()
+
+
+def _ext(fmt: str) -> str:
+    from jobgen.batch import extension_for
+
+    return extension_for(fmt)

@@ -375,7 +375,9 @@ def _template_line(exc: BaseException, name: str) -> int | None:
     return line
 
 
-_UNWRITABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_UNWRITABLE = re.compile(r"[\ud800-\udfff]")
+"""Lone surrogates: no encoding can write them. Other characters a format cannot hold are that
+renderer's business (DOCX removes them with a warning)."""
 
 
 def _generate(tmpl: jinja2.Template, context: dict[str, Any]) -> str:
@@ -434,10 +436,10 @@ def render_markdown(posting: Posting, *, template: Path | None = None, **context
     if bad := _UNWRITABLE.search(text):
         line = text[: bad.start()].count("\n") + 1
         raise TemplateError(
-            f"the template's output has U+{ord(bad.group()):04X} on line {line}, which "
-            "documents cannot hold",
+            f"the template's output has the lone surrogate U+{ord(bad.group()):04X} on line "
+            f"{line}, which no file can hold",
             source=name,
-            hint="remove the control character (or escape) the template prints",
+            hint="remove the escape (such as '\\ud800') the template prints",
         )
     if not text.strip():
         raise TemplateError(
