@@ -1546,3 +1546,18 @@ def _ext(fmt: str) -> str:
     from jobgen.batch import extension_for
 
     return extension_for(fmt)
+
+
+class TestGallery:
+    def test_employer_file_names_become_safe_unique_page_names(self, runner, tmp_path):
+        files = []
+        for folder, name in (("a", "CON.yaml"), ("b", "CON.yaml"), ("c", "日本.yaml")):
+            (tmp_path / folder).mkdir()
+            files += ["-e", str(employer(tmp_path / folder, GOOD + "employer: {name: X}\n", name))]
+        out = tmp_path / "site"
+        result = runner.invoke(cli, ["gallery", "-o", str(out), *files])
+        assert result.exit_code == 0, result.output
+        pages = sorted(p.name for p in (out / "employers").iterdir() if p.suffix == ".html")
+        assert pages == ["con-employer-2.html", "con-employer.html", "employer.html"]
+        again = runner.invoke(cli, ["gallery", "-o", str(out), *files])
+        failed(again, 1, "already exist", "--force")
