@@ -1157,20 +1157,17 @@ class TestRealFilesystem:
             assert "could not write the output: the disk is full" in stderr
             assert "Traceback" not in stderr and "Exception ignored" not in stderr
 
-    def test_closed_pipe_is_not_an_error(self):
+    def test_closed_pipe_is_not_an_error(self, tmp_path):
+        # 1 MB of posting: far more than a pipe holds, so the write meets the closed end
+        big = template(
+            tmp_path,
+            "# {{ posting.title }}\n{% for i in range(5000) %}\n"
+            "{{ posting.summary[0][:200] }}\n{% endfor %}\n",
+        )
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        args = [sys.executable, "-m", "jobgen", *BASE, "--template", str(big)]
         with subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "jobgen",
-                *BASE,
-                "--template",
-                str(ROOT / "templates" / "posting.md.j2"),
-            ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         ) as proc:
             assert proc.stdout is not None and proc.stderr is not None
             assert proc.stdout.read(10) == b"# Mental H"
