@@ -217,7 +217,9 @@ def _check_size(data: bytes, limit: int, source: str, what: str, *, size: int = 
 def decode_text(data: bytes, source: str, *, what: str = "file") -> str:
     """Decode UTF-8 (with or without BOM); refuse binary data and other encodings clearly."""
     if b"\x00" in data:
-        raise ValidationError(f"looks like a binary file, not a text {what}", source=source)
+        raise ValidationError(
+            f"looks like a binary file (it holds NUL bytes), not {_a(what)}", source=source
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -102,7 +102,9 @@ class TestEmployerFiles:
     def test_binary(self, runner, tmp_path):
         f = employer(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "logo.yaml")
         result, out = render_to(runner, tmp_path, "render", "-e", str(f))
-        failed(result, 1, f"{f}: looks like a binary file, not a text employer file")
+        failed(
+            result, 1, f"{f}: looks like a binary file (it holds NUL bytes), not an employer file"
+        )
         assert list(out.iterdir()) == []
 
     def test_binary_after_the_first_block(self, runner, tmp_path):
@@ -511,7 +513,7 @@ class TestLintFiles:
         failed(
             runner.invoke(cli, ["guide", "import", "-"], input=b"\x00\x01"),
             1,
-            "<stdin>: looks like a binary file, not a text guide text",
+            "<stdin>: looks like a binary file (it holds NUL bytes), not a guide text",
         )
 
 
