@@ -231,7 +231,14 @@ def _str(value: Any, where: str, name: str, *, required: bool = True) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
-        raise GuideError(f"{name} must be {'non-empty ' if required else ''}text", source=where)
+        # YAML 1.1 reads NO as false, 012345 as a number and 2024-05-01 as a date
+        guessed = value is not None and not isinstance(value, str | list | dict)
+        raise GuideError(
+            f"{name} must be {'non-empty ' if required else ''}text"
+            + (f", not {value!r} (YAML read it as a {type(value).__name__})" if guessed else ""),
+            source=where,
+            hint="put the value in quotes" if guessed else None,
+        )
     if problem := v.text_problem(value, multiline=True):
         raise GuideError(f"{name} {problem[0]}", source=where, hint=problem[1])
     return value.strip()

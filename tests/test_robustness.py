@@ -384,6 +384,23 @@ class TestGuideFiles:
         f = employer(tmp_path, "\n".join(lines) + "\n", "guide.yaml")
         failed(runner.invoke(cli, [*BASE, "--guide", str(f)]), 1, f"{f}:", f"occupation {problem}")
 
+    @pytest.mark.parametrize(
+        ("value", "kind"), [("NO", "bool"), ("012345", "int"), ("2024-05-01", "date")]
+    )
+    def test_yaml_guesses_in_a_guide_ask_for_quotes(self, runner, tmp_path, value, kind):
+        source = (ROOT / "jobgen" / "guides" / "mental-health-technician.yaml").read_text()
+        lines = source.splitlines()
+        at = next(i for i, line in enumerate(lines) if line.startswith("occupation:"))
+        lines[at] = f"occupation: {value}"
+        f = employer(tmp_path, "\n".join(lines) + "\n", "guide.yaml")
+        failed(
+            runner.invoke(cli, [*BASE, "--guide", str(f)]),
+            1,
+            f"{f}:{at + 1}: occupation must be non-empty text, not",
+            f"(YAML read it as a {kind})",
+            "hint: put the value in quotes",
+        )
+
     def test_guide_text_with_a_control_character(self, runner, tmp_path, guide_text):
         f = employer(tmp_path, guide_text.replace("Mental Health", "Mental\x1bHealth", 3), "g.txt")
         failed(
