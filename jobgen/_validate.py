@@ -13,6 +13,53 @@ from .errors import ValidationError
 _APOSTROPHES = re.compile(r"['’]")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_NONCHARACTER = re.compile(r"[\ufffe\uffff]")  # XML, and so DOCX and HTML, cannot hold them
+_BIDI_OVERRIDES = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+"""Embeddings, overrides and isolates: they reorder what a reader sees ("Trojan Source").
+The marks U+200E/U+200F (and U+061C) are allowed: right-to-left text needs them."""
+
+
+def text_problem(value: str, *, multiline: bool = False) -> tuple[str, str] | None:
+    """Why ``value`` cannot go into a document, as ``(problem, hint)``; ``None`` when it can.
+
+    Refused: control characters (tab and, in ``multiline`` text, line breaks are fine), lone
+    surrogates (broken text, which no file encoding can hold) and bidirectional overrides.
+    """
+    if bad := _SURROGATE.search(value):
+        return (
+            f"contains a lone surrogate U+{ord(bad.group()):04X}, which is not a character "
+            "(the text was damaged by a wrong encoding)",
+            "retype or re-copy the text",
+        )
+    check = value.replace("\t", "").replace("\n", "") if multiline else value
+    if not multiline and ("\n" in value.strip() or "\t" in value):
+        what = "a line break" if "\n" in value.strip() else "a tab"
+        return (f"contains {what}; this field is a single line", "put it on one line")
+    if bad := _CONTROL.search(check):
+        return (
+            f"contains the control character U+{ord(bad.group()):04X}, which documents cannot hold",
+            "remove it (it is often pasted in from another program)",
+        )
+    if bad := _NONCHARACTER.search(value):
+        return (
+            f"contains the non-character U+{ord(bad.group()):04X}, which documents cannot hold",
+            "remove it (it is often a byte-order mark read the wrong way round)",
+        )
+    if _BIDI_OVERRIDES.search(value):
+        return (
+            "contains a bidirectional override character (U+202A-U+202E, U+2066-U+2069), "
+            "which can disguise text",
+            "remove it; right-to-left text needs only the marks U+200E/U+200F",
+        )
+    return None
+
+
+def shorten(text: str, width: int = 60) -> str:
+    """``text`` cut to ``width`` characters for an error message, with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
 
 @functools.lru_cache(maxsize=4096)  # the guide's names are slugged for every posting
 def slugify(text: str) -> str:
@@ -52,7 +99,7 @@ def check_keys(
     allowed = list(allowed)
     for key in mapping:
         if key not in allowed:
-            name = f"{prefix}{key}"
+            name = shorten(f"{prefix}{key}")
             raise ValidationError(
                 f"unknown field {name!r}.{did_you_mean(key, allowed)} "
                 f"Allowed here: {', '.join(prefix + a for a in allowed)}",

@@ -6,8 +6,9 @@ Only ``yaml.SafeLoader`` is used: no tags that build Python objects. Mappings co
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -15,6 +16,9 @@ from .errors import ValidationError
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 """Files larger than this are refused before parsing (employer files, guides, batch inputs)."""
+
+MAX_TEMPLATE_BYTES = 1024 * 1024
+"""Templates larger than this are refused before compiling."""
 
 MAX_ALIASES = 100
 """Alias references allowed in one YAML document; bounds "billion laughs" expansion."""
@@ -41,12 +45,53 @@ class _Loader(yaml.SafeLoader):
                 )
         return super().compose_node(parent, index)
 
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        """Apply merge keys (``<<: *base``): the mapping's own keys win, then earlier merges.
+
+        Unlike PyYAML's version this keeps one entry per key, so a merge never reads as a
+        duplicate key, and merges of merges cannot multiply into a "merge bomb".
+        """
+        own: list[tuple[Any, Any]] = []
+        merges: list[yaml.MappingNode] = []
+        for key_node, value_node in node.value:
+            if key_node.tag != "tag:yaml.org,2002:merge":
+                own.append((key_node, value_node))
+                continue
+            subnodes = (
+                value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            )
+            for sub in subnodes:
+                if not isinstance(sub, yaml.MappingNode):
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "'<<' merges mappings only", sub.start_mark
+                    )
+                merges.append(sub)
+        if not merges:
+            return
+        seen = {_key_id(k) for k, _ in own}
+        merged: list[tuple[Any, Any]] = []
+        for sub in merges:
+            self.flatten_mapping(sub)
+            for key_node, value_node in sub.value:
+                if _key_id(key_node) not in seen:
+                    seen.add(_key_id(key_node))
+                    merged.append((key_node, value_node))
+        node.value = merged + own
+
+
+def _key_id(node: yaml.Node) -> object:
+    return node.value if isinstance(node, yaml.ScalarNode) else id(node)
+
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.lines = {}
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be plain text, not a list or mapping", key_node.start_mark
+            )
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
             key = str(key).lower() if isinstance(key, bool) else str(key)
@@ -141,9 +186,27 @@ def parse_yaml(text: str, source: str, *, literal: bool = False) -> Any:
 
     With ``literal``, plain scalars stay text (see :class:`_LiteralLoader`).
     """
-    loader = _FAST[literal]
     try:
-        return yaml.load(text, Loader=loader)
+        try:
+            return yaml.load(text, Loader=_FAST[literal])
+        except (yaml.YAMLError, RecursionError):
+            # libyaml words its errors differently, and reads a few texts PyYAML reads otherwise
+            # (a "\ud800" escape): for a text libyaml refuses, PyYAML's parser decides, so
+            # every message (and line) is the one it gives
+            return yaml.load(text, Loader=_LiteralLoader if literal else _Loader)
+    except yaml.reader.ReaderError as exc:
+        at = text[: exc.position].count("\n") + 1
+        raise ValidationError(
+            f"contains the character U+{exc.character:04X} (a control or non-character), "
+            "which YAML files cannot hold",
+            source=f"{source}:{at}",
+            hint='remove it, or write it as an escape inside double quotes ("\\u0007")',
+        ) from None
+    except RecursionError:
+        raise ValidationError(
+            "is nested too deeply to read (lists or mappings inside each other hundreds of times)",
+            source=source,
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -153,35 +216,69 @@ def parse_yaml(text: str, source: str, *, literal: bool = False) -> Any:
         raise ValidationError(f"invalid YAML: {exc}", source=source) from None
 
 
-def read_text(path: Path, *, what: str = "file") -> str:
-    """Read a UTF-8 text file (a BOM is allowed) with messages a person can act on."""
+def read_text(path: Path, *, what: str = "file", limit: int = MAX_INPUT_BYTES) -> str:
+    """Read a UTF-8 text file (a BOM is allowed) with messages a person can act on.
+
+    At most ``limit`` bytes are accepted; the check reads no further than that, so devices and
+    pipes (``/dev/zero``, ``/dev/stdin``) are bounded too.
+    """
+    source = str(path)
     try:
         if path.is_dir():
-            raise ValidationError(f"is a folder, not a {what}", source=str(path))
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise ValidationError(
-                f"is {size:,} bytes; jobgen reads {what}s up to {MAX_INPUT_BYTES:,} bytes",
-                source=str(path),
-            )
-        data = path.read_bytes()
+            raise ValidationError(f"is a folder, not {_a(what)}", source=source)
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:  # a regular file says its size: refuse without reading it
+                _check_size(b"", limit, source, what, size=size)
+            data = handle.read(limit + 1)
+    except ValidationError:
+        raise
     except FileNotFoundError:
-        raise ValidationError(f"no such {what}", source=str(path)) from None
+        raise ValidationError(f"no such {what}", source=source) from None
     except PermissionError:
         raise ValidationError(
-            f"cannot read this {what}: permission denied", source=str(path)
+            f"cannot read this {what}: permission denied", source=source
         ) from None
     except OSError as exc:
         raise ValidationError(
-            f"cannot read this {what}: {exc.strerror}", source=str(path)
+            f"cannot read this {what}: {exc.strerror or exc}", source=source
         ) from None
-    return decode_text(data, str(path), what=what)
+    _check_size(data, limit, source, what)
+    return decode_text(data, source, what=what)
+
+
+def read_stream(
+    stream: BinaryIO, source: str, *, what: str = "file", limit: int = MAX_INPUT_BYTES
+) -> str:
+    """Read standard input (or any binary stream) like :func:`read_text`: bounded, UTF-8."""
+    try:
+        data = stream.read(limit + 1)
+    except OSError as exc:
+        raise ValidationError(
+            f"cannot read the {what}: {exc.strerror or exc}", source=source
+        ) from None
+    _check_size(data, limit, source, what)
+    return decode_text(data, source, what=what)
+
+
+def _a(what: str) -> str:
+    return f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
+
+
+def _check_size(data: bytes, limit: int, source: str, what: str, *, size: int = 0) -> None:
+    if size > limit or len(data) > limit:
+        amount = f"is {size:,} bytes" if size else f"is larger than {limit:,} bytes"
+        raise ValidationError(
+            f"{amount}; jobgen reads {_a(what)} of up to {limit:,} bytes", source=source
+        )
 
 
 def decode_text(data: bytes, source: str, *, what: str = "file") -> str:
     """Decode UTF-8 (with or without BOM); refuse binary data and other encodings clearly."""
-    if b"\x00" in data[:8192]:
-        raise ValidationError(f"looks like a binary file, not a text {what}", source=source)
+    if b"\x00" in data:
+        raise ValidationError(
+            f"looks like a binary file (it holds NUL bytes), not {_a(what)}", source=source
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

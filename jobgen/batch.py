@@ -69,7 +69,14 @@ from .employer import (
 )
 from .errors import JobgenError, OutputError, UsageError, ValidationError
 from .guide import Guide, load_guide
-from .output import is_safe_stem, safe_stem, unique_stems, write_new
+from .output import (
+    check_target,
+    fsync_error,
+    is_safe_stem,
+    safe_stem,
+    unique_stems,
+    write_new,
+)
 from .render import EXTENSIONS, check_format, render
 
 INPUT_FORMATS = ("csv", "yaml", "jsonl")
@@ -90,6 +97,11 @@ MAX_NAME_FIELD = 40
 name cannot push the setting out of an 80-character name."""
 MAX_CHUNK = 16
 """Rows a worker renders per task: small enough that an interrupt finishes quickly."""
+MAX_STREAM_BYTES = 200 * 1024 * 1024
+"""Largest CSV or JSON Lines input read (they are streamed; YAML is capped at 10 MB)."""
+MAX_LINE_BYTES = 1024 * 1024
+"""Longest line of a CSV or JSON Lines input: a row is far shorter (each field holds at most
+5,000 characters), and a file with no line breaks (``/dev/zero``) stops here."""
 START_METHOD: str | None = None
 """How worker processes start: None is the platform's default (fork on Linux, spawn on macOS
 and Windows); everything a worker needs is picklable, so any method works."""
@@ -326,7 +338,8 @@ def _decoded(rows: Iterator[Row], name: str) -> Iterator[Row]:
             yield row
     except UnicodeDecodeError as exc:
         raise ValidationError(
-            f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} after row {last})",
+            f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+            f"{f'after row {last}' if last else 'in the header or the first rows'})",
             source=name,
             hint="save the file as UTF-8 (in Excel: 'CSV UTF-8')",
         ) from None
@@ -334,6 +347,56 @@ def _decoded(rows: Iterator[Row], name: str) -> Iterator[Row]:
 
 def input_format_for(name: str) -> str | None:
     return INPUT_EXTENSIONS.get(Path(name).suffix.lower())
+
+
+class _Capped(io.RawIOBase):
+    """A binary stream that stops with a clear error past :data:`MAX_STREAM_BYTES` in all, or
+    :data:`MAX_LINE_BYTES` without a line break."""
+
+    def __init__(self, stream: BinaryIO, name: str, *, close_stream: bool) -> None:
+        super().__init__()
+        self._stream = stream
+        self._close_stream = close_stream
+        self._name = name
+        self._total = 0
+        self._line = 0  # bytes since the last line break
+        self._lines = 1
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        try:
+            data = getattr(self._stream, "read1", self._stream.read)(len(view))
+        except OSError as exc:
+            raise ValidationError(
+                f"cannot read the batch input: {exc.strerror or exc}", source=self._name
+            ) from None
+        n = len(data)
+        view[:n] = data
+        self._total += n
+        if self._total > MAX_STREAM_BYTES:
+            raise ValidationError(
+                f"is larger than {MAX_STREAM_BYTES:,} bytes, the most jobgen reads as one batch; "
+                "split it into several files",
+                source=self._name,
+            )
+        breaks = data.count(b"\n")
+        self._line = n - data.rfind(b"\n") - 1 if breaks else self._line + n
+        self._lines += breaks
+        if self._line > MAX_LINE_BYTES:
+            raise ValidationError(
+                f"line {self._lines} is longer than {MAX_LINE_BYTES:,} bytes; a row is far "
+                "shorter (is this really a CSV or JSON Lines file?)",
+                source=self._name,
+            )
+        return n
+
+    def close(self) -> None:
+        if self._close_stream:  # stdin stays open for the caller
+            self._stream.close()
+        super().close()
 
 
 def _stream_rows(stream: IO[bytes] | IO[str], fmt: str, name: str, *, close: bool) -> Iterator[Row]:
@@ -344,7 +407,9 @@ def _stream_rows(stream: IO[bytes] | IO[str], fmt: str, name: str, *, close: boo
     else:
         binary = cast("BinaryIO", stream)
         wrapper = io.TextIOWrapper(
-            binary, encoding="utf-8-sig", newline="" if fmt == "csv" else None
+            io.BufferedReader(_Capped(binary, name, close_stream=close)),
+            encoding="utf-8-sig",
+            newline="" if fmt == "csv" else None,
         )
         text = wrapper
     try:
@@ -399,6 +464,10 @@ def open_input(
                 raise ValidationError(
                     "cannot read this file: permission denied", source=label
                 ) from None
+            except OSError as exc:
+                raise ValidationError(
+                    f"cannot read this batch file: {exc.strerror or exc}", source=label
+                ) from None
             return _stream_rows(binary, stream_format, label, close=True)
 
         return BatchInput(label, fmt, None, reopen(), reopen)
@@ -422,7 +491,7 @@ def open_input(
             text = data if isinstance(data, str) else decode_text(data, label, what="batch input")
             defaults, rows = read_yaml(text, label)
             return BatchInput(label, input_format, defaults, rows, _again(rows))
-        spool = _spool(stream)  # read once, row by row, for each of the two passes
+        spool = _spool(stream, label)  # read once, row by row, for each of the two passes
         fmt = input_format
 
         def from_spool() -> Iterator[Row]:
@@ -452,11 +521,17 @@ SPOOL_IN_MEMORY = 1 << 20
 """Bytes of stdin kept in memory before the spool moves to a temporary file."""
 
 
-def _spool(stream: IO[bytes] | IO[str]) -> IO[bytes]:
-    """Copy a stream (stdin) to a spool that can be read twice; large input goes to disk."""
+def _spool(stream: IO[bytes] | IO[str], name: str) -> IO[bytes]:
+    """Copy a stream (stdin) to a spool that can be read twice; large input goes to disk. The
+    input's limits (:data:`MAX_STREAM_BYTES`, :data:`MAX_LINE_BYTES`) apply as it is copied."""
     spool = cast("IO[bytes]", tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY))  # noqa: SIM115
-    while block := stream.read(1 << 16):
-        spool.write(block.encode("utf-8") if isinstance(block, str) else block)
+    if isinstance(stream, io.TextIOBase):  # text from Python code, not a file or a pipe
+        while text := stream.read(1 << 16):
+            spool.write(text.encode("utf-8"))
+    else:
+        capped = _Capped(cast("BinaryIO", stream), name, close_stream=False)
+        while block := capped.read(1 << 16):
+            spool.write(block)
     spool.seek(0)
     return spool
 
@@ -827,13 +902,13 @@ def _choice_missing(ctx: _Context, layers: Sequence[OptionLayer], source: str) -
             )
 
 
-def process_row(ctx: _Context, task: _Task, unsynced: list[Path] | None = None) -> RowResult:
+def process_row(ctx: _Context, task: _Task, to_sync: list[Path] | None = None) -> RowResult:
     """Validate, compose, render and write one row; never raises for a bad row.
 
     Every format is rendered before any file is written, so a row that fails (say, JSON-LD
     needs a country) writes nothing; if a write itself fails, the files this row had created
-    are removed again. With ``unsynced``, files are not synced to disk one by one: their paths
-    are added to it, for the caller to sync (:func:`_sync`) before it reports the row.
+    are removed again. With ``to_sync``, files are not flushed to disk one by one: their paths
+    are added to it, for the caller to flush (:func:`_sync`) before it reports the row.
     """
     row = task.row
     if row.error is not None:
@@ -863,7 +938,7 @@ def process_row(ctx: _Context, task: _Task, unsynced: list[Path] | None = None) 
         for fmt, path, rel, data in plan:
             if data is not None and not ctx.dry_run:
                 try:  # the folder was checked once, and the file's absence above
-                    write_new(str(path), data, force=ctx.force, sync=unsynced is None)
+                    write_new(str(path), data, force=ctx.force, sync=to_sync is None)
                 except OutputError:
                     if ctx.force or not os.path.lexists(path):
                         raise
@@ -872,8 +947,8 @@ def process_row(ctx: _Context, task: _Task, unsynced: list[Path] | None = None) 
                 else:
                     if not ctx.force:
                         created.append(path)
-                    if unsynced is not None:
-                        unsynced.append(path)
+                    if to_sync is not None:
+                        to_sync.append(path)
             if data is None:
                 files.append(_existing(fmt, path, rel))
             else:
@@ -921,17 +996,26 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _sync(paths: list[Path]) -> None:
-    """Flush written files to disk, many at once: after the first, a file system has little
-    left to do for the others (one journal commit instead of one per file)."""
-    for path in paths:
-        with contextlib.suppress(OSError):  # removed meanwhile: nothing to keep
-            fd = os.open(path, os.O_RDONLY)
+def _sync(ctx: _Context, done: list[tuple[_Task, RowResult, list[Path]]]) -> list[RowResult]:
+    """Flush the files of several rows to disk at once (after the first, a file system has
+    little left to do for the others: one journal commit instead of one per file). A row whose
+    files cannot be flushed fails, and the files it created are removed."""
+    results = []
+    for task, result, paths in done:
+        for path in paths:
             try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    paths.clear()
+                fd = os.open(path, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError as exc:
+                if not ctx.force:
+                    _remove(paths)
+                result = _row_error(task, fsync_error(exc, path))
+                break
+        results.append(result)
+    return results
 
 
 # --------------------------------------------------------------------------- workers
@@ -965,12 +1049,15 @@ def _init_worker(ctx: _Context) -> None:
 
 
 def _run_chunk(tasks: Sequence[_Task]) -> list[RowResult]:
-    assert _WORKER is not None, "worker not initialised"
-    unsynced: list[Path] = []
-    try:
-        return [process_row(_WORKER, task, unsynced) for task in tasks]
-    finally:
-        _sync(unsynced)  # before the parent hears of these rows
+    """A worker's task: render a chunk of rows, then flush their files together, before the
+    parent hears of them."""
+    ctx = _WORKER
+    assert ctx is not None, "worker not initialised"
+    done: list[tuple[_Task, RowResult, list[Path]]] = []
+    for task in tasks:
+        written: list[Path] = []
+        done.append((task, process_row(ctx, task, written), written))
+    return _sync(ctx, done)
 
 
 class _Stop:
@@ -1045,17 +1132,15 @@ class _Collector:
 
 
 def _run_in_process(ctx: _Context, tasks: Iterable[_Task], out: _Collector, stop: _Stop) -> None:
+    """Render the rows here, one at a time, each reported as soon as it is done (its files
+    flushed one by one, as ``jobgen render`` does; workers flush a chunk's files together)."""
     _warm(ctx)
-    unsynced: list[Path] = []
     try:
         for task in tasks:
             if stop.requested:
                 return
-            out.add(task.index, process_row(ctx, task, unsynced))
-            if len(unsynced) >= MAX_CHUNK:
-                _sync(unsynced)
+            out.add(task.index, process_row(ctx, task))
     finally:
-        _sync(unsynced)  # before the manifest is written
         gc.unfreeze()  # this process goes on after the batch (a library caller's, say)
 
 
@@ -1130,7 +1215,8 @@ def _check_defaults(guide: Guide, layers: Sequence[OptionLayer]) -> None:
         for key, (value, where) in flatten(layer.values, layer.source).items():
             if value is None or value == "":
                 continue
-            options_from_layers(guide, [probe, OptionLayer(where, {key: value}, layer.usage)])
+            source = layer.where.get(key, where)  # JOBGEN_SALARY_MIN, not "environment"
+            options_from_layers(guide, [probe, OptionLayer(source, {key: value}, layer.usage)])
 
 
 def _check_manifest(path: Path, force: bool) -> None:
@@ -1138,7 +1224,9 @@ def _check_manifest(path: Path, force: bool) -> None:
     if force or not os.path.lexists(path):
         return
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        info = path.lstat()  # a pipe, a device or something huge is not a manifest we wrote
+        ours = stat.S_ISREG(info.st_mode) and info.st_size <= MAX_INPUT_BYTES
+        data = json.loads(path.read_text(encoding="utf-8")) if ours else None
         ours = isinstance(data, dict) and "jobgen" in data and "postings" in data
     except (OSError, ValueError):
         ours = False
@@ -1312,29 +1400,23 @@ def run_batch(
 def _write_manifest(path: Path, result: BatchResult, spool: IO[str]) -> None:
     """Write the manifest atomically: the summary, then the spooled entries, one per line
     (JSON all the same, written by the C encoder, streamed rather than held in memory)."""
+    check_target(path, force=True)  # a named pipe or a device is never replaced
     head = json.dumps(result._manifest_head(), indent=2, ensure_ascii=False)
     spool.flush()
     spool.seek(0)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+
+    def pieces() -> Iterator[bytes]:
+        yield (head[:-2] + ',\n  "postings": [').encode("utf-8")
+        first = True
+        for line in spool:
+            yield (("\n    " if first else ",\n    ") + line.rstrip("\n")).encode("utf-8")
+            first = False
+        yield b"]\n}\n" if first else b"\n  ]\n}\n"
+
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(head[:-2] + ',\n  "postings": [')
-            first = True
-            for line in spool:
-                handle.write(("\n    " if first else ",\n    ") + line.rstrip("\n"))
-                first = False
-            handle.write("\n  ]\n}\n" if not first else "]\n}\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise OutputError(
-            f"could not write the manifest: {exc.strerror or exc}", source=str(path)
-        ) from None
-    spool.seek(0, os.SEEK_END)  # more entries may follow (an interrupted batch's last rows)
+        write_new(str(path), pieces(), force=True)
+    finally:
+        spool.seek(0, os.SEEK_END)  # more entries may follow (an interrupted batch's last rows)
 
 
 __all__ = [

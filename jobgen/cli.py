@@ -7,6 +7,7 @@ the usage line, every other ``JobgenError`` exits 1 with its message.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -39,6 +40,11 @@ def _translate(ctx: click.Context, call: Callable[[], Any]) -> Any:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         ctx.exit(0)
+    except OSError as exc:
+        # files are read and written by the library, which names them in a JobgenError; what
+        # is left is the terminal or pipe: `jobgen render > /dev/full`
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise click.ClickException(f"could not write the output: {reason}") from None
 
 
 class _Command(click.Command):
@@ -557,7 +563,7 @@ def lint(
     """
     from dataclasses import replace
 
-    from ._yaml import decode_text, read_text
+    from ._yaml import read_stream, read_text
     from .lint import LintConfig, format_report, infer_context, lint_rendered, lint_text
 
     if list_rules:
@@ -575,7 +581,7 @@ def lint(
             raise UsageError("give a FILE or render options (--employer, --setting, ...), not both")
         if str(file) == "-":
             source = "<stdin>"
-            text = decode_text(sys.stdin.buffer.read(), source, what="posting")
+            text = read_stream(sys.stdin.buffer, source, what="posting")
         else:
             source = str(file)
             text = read_text(file, what="posting")
@@ -644,6 +650,9 @@ def main() -> None:
     """Console entry point."""
     try:
         cli(prog_name="jobgen")
+    except KeyboardInterrupt:  # outside a command (commands handle it in _translate)
+        click.echo("jobgen: interrupted", err=True)
+        sys.exit(130)
     except Exception as exc:  # a bug: say so plainly instead of dumping a traceback
         if os.environ.get("JOBGEN_DEBUG"):
             raise
@@ -722,15 +731,12 @@ def init(guide: str | None, output: str, force: bool, no_input: bool) -> None:
     from .employer import parse_field
     from .errors import ValidationError
     from .guide import load_guide
-    from .output import write_atomic
+    from .output import check_target, write_atomic
     from .starter import QUESTIONS, question_choices, starter_yaml
 
     g = load_guide(guide)
-    if output != "-" and Path(output).exists() and not force:
-        raise click.ClickException(
-            f"{output}: already exists; jobgen does not overwrite files\n"
-            "  hint: add --force to replace it, or choose another path with -o"
-        )
+    if output != "-":
+        check_target(output, force=force)  # before asking anything
     answers: dict[str, str] = {}
     if not no_input and sys.stdin.isatty():
         click.echo(f"Creating an employer file for a {g.occupation} posting.", err=True)
@@ -804,20 +810,14 @@ def guide_import(text: str, output: str | None, force: bool) -> None:
     "Label: description" lines, notes, a conclusion and an FAQ (question, '+', answer).
     Sections are recognised by their headings; unknown ones are kept as kind "other".
     """
-    from ._yaml import MAX_INPUT_BYTES, decode_text
-    from .errors import ValidationError
+    from ._yaml import read_stream
     from .guide import describe_guide, guide_from_data
     from .guide_import import dump_guide_yaml, import_guide_file, import_guide_text
     from .output import write_atomic
 
     if text == "-":
-        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        if len(raw) > MAX_INPUT_BYTES:
-            raise ValidationError(
-                f"more than {MAX_INPUT_BYTES:,} bytes; jobgen reads guide texts up to that size",
-                source="<stdin>",
-            )
-        data = import_guide_text(decode_text(raw, "<stdin>", what="guide text"), "<stdin>")
+        raw = read_stream(sys.stdin.buffer, "<stdin>", what="guide text")
+        data = import_guide_text(raw, "<stdin>")
     else:
         data = import_guide_file(text)
     document = dump_guide_yaml(data)

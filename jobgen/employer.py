@@ -200,6 +200,8 @@ class OptionLayer:
     source: str
     values: Mapping[str, Any]
     usage: bool = False
+    where: Mapping[str, str] = field(default_factory=dict)
+    """Where each key came from, when the source is not one file (``JOBGEN_SALARY_MIN``)."""
 
 
 class _Raw(NamedTuple):
@@ -218,7 +220,7 @@ def flatten(values: Mapping[str, Any], source: str) -> dict[str, tuple[Any, str]
 
     def unknown(key: str, mapping: Any, raw_key: str) -> ValidationError:
         return ValidationError(
-            f"unknown field {key!r}.{v.did_you_mean(key, all_keys)} "
+            f"unknown field {v.shorten(key)!r}.{v.did_you_mean(key, all_keys)} "
             f"Fields: {', '.join(all_keys)} (see `jobgen options`)",
             source=v.where(source, mapping, raw_key),
         )
@@ -268,7 +270,7 @@ def env_layer(environ: Mapping[str, str] | None = None) -> OptionLayer:
     """``JOBGEN_SALARY_MIN=18`` → ``salary.min``; only the variables named in the field table."""
     environ = os.environ if environ is None else environ
     values = {f.key: environ[f.env] for f in FIELDS if environ.get(f.env, "") != ""}
-    return OptionLayer("environment", values)
+    return OptionLayer("environment", values, where={key: FIELD_BY_KEY[key].env for key in values})
 
 
 def set_layer(assignments: Iterable[str]) -> OptionLayer:
@@ -284,7 +286,7 @@ def set_layer(assignments: Iterable[str]) -> OptionLayer:
         key = key.strip()
         if key not in FIELD_BY_KEY:
             raise UsageError(
-                f"unknown field {key!r}.{v.did_you_mean(key, FIELD_BY_KEY)} "
+                f"unknown field {v.shorten(key)!r}.{v.did_you_mean(key, FIELD_BY_KEY)} "
                 "Run `jobgen options` for the list of fields",
                 source="--set",
             )
@@ -294,8 +296,6 @@ def set_layer(assignments: Iterable[str]) -> OptionLayer:
 
 # --------------------------------------------------------------------------- parsing values
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-_BIDI_OVERRIDES = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s<>\"]*$", re.IGNORECASE)
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -310,35 +310,27 @@ def _text(raw: _Raw, key: str, *, multiline: bool = False) -> str:
     value = raw.value
     if type(value) is str and value.isascii() and value.isprintable() and len(value) <= MAX_TEXT:
         return value.strip()  # the usual value: nothing below could refuse or change it
-    if isinstance(value, bool | list | dict | Mapping):
-        raise _err(raw, key, f"must be text, not {type(value).__name__}", "put the value in quotes")
+    if isinstance(value, bool | list | tuple | Mapping):
+        kind = (
+            "true/false"
+            if isinstance(value, bool)
+            else "a mapping"
+            if isinstance(value, Mapping)
+            else "a list"
+        )
+        raise _err(raw, key, f"must be text, not {kind}", "put the value in quotes")
     if isinstance(value, int | float | Decimal):
         value = str(value)
     if not isinstance(value, str):
         raise _err(raw, key, "must be text", "put the value in quotes")
-    value = unicodedata.normalize("NFC", value) if value.isascii() is False else value
-    bad = _CONTROL.search(value.replace("\n", "").replace("\t", "") if multiline else value)
-    if bad or (not multiline and ("\n" in value.strip() or "\t" in value)):
-        char = bad.group() if bad else ("\n" if "\n" in value.strip() else "\t")
-        raise _err(
-            raw,
-            key,
-            f"contains the control character U+{ord(char):04X}, which documents cannot hold"
-            + ("" if multiline else "; this field is a single line"),
-            "remove it (it is often pasted in from another program)",
-        )
-    if _BIDI_OVERRIDES.search(value):
-        raise _err(
-            raw,
-            key,
-            "contains a bidirectional override character (U+202A-U+202E, "
-            "U+2066-U+2069), which can disguise text",
-            "remove it",
-        )
-    value = value.strip()
-    if len(value) > MAX_TEXT:
+    if len(value) > MAX_TEXT and len(value := value.strip()) > MAX_TEXT:
         raise _err(raw, key, f"is {len(value):,} characters; the limit is {MAX_TEXT:,}")
-    return value
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if problem := v.text_problem(value, multiline=multiline):
+        raise _err(raw, key, *problem)
+    value = unicodedata.normalize("NFC", value) if not value.isascii() else value
+    return value.strip()
 
 
 def _money(raw: _Raw, key: str) -> Decimal | None:
@@ -482,7 +474,7 @@ def options_from_layers(
         for key, (value, where) in flatten(layer.values, layer.source).items():
             if value is None or value == "":
                 continue
-            merged[key] = _Raw(value, where, layer.usage)
+            merged[key] = _Raw(value, layer.where.get(key, where), layer.usage)
 
     def get(key: str) -> _Raw | None:
         return merged.get(key)

@@ -13,12 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._validate import slugify
 from .compose import Posting, compose
 from .employer import load_options
 from .errors import JobgenError, OutputError
 from .guide import Guide, load_guide
-from .output import write_atomic
+from .output import safe_stem, unique_stems, write_atomic
 from .render import render
 from .render.markdown import render_markdown
 
@@ -91,9 +90,8 @@ def gallery_entries(
     for path in employer_files:
         options = load_options(guide, employer_file=path, environ=env)
         posting = compose(guide, options)
-        stem = slugify(Path(path).stem) or "employer"
-        while stem in seen:
-            stem += "-2"
+        # the same safe names as batch: no "..", no Windows device names, repeats numbered
+        stem = next(unique_stems([safe_stem(Path(path).stem, fallback="employer")], taken=seen))
         seen.add(stem)
         entries.append(
             GalleryEntry(

@@ -263,7 +263,16 @@ def _str(value: Any, where: str, name: str, *, required: bool = True) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
-        raise GuideError(f"{name} must be {'non-empty ' if required else ''}text", source=where)
+        # YAML 1.1 reads NO as false, 012345 as a number and 2024-05-01 as a date
+        guessed = value is not None and not isinstance(value, str | list | dict)
+        raise GuideError(
+            f"{name} must be {'non-empty ' if required else ''}text"
+            + (f", not {value!r} (YAML read it as a {type(value).__name__})" if guessed else ""),
+            source=where,
+            hint="put the value in quotes" if guessed else None,
+        )
+    if problem := v.text_problem(value, multiline=True):
+        raise GuideError(f"{name} {problem[0]}", source=where, hint=problem[1])
     return value.strip()
 
 
@@ -519,6 +528,13 @@ def _load_path(path: str, mtime: float) -> Guide:
     return guide_from_data(load_yaml_file(Path(path), what="guide file"), path)
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a name too long to be a file, say: let the reader report it
+        return True
+
+
 def load_guide(name_or_path: str | Path | None = None) -> Guide:
     """Load a built-in guide by name (default: the Mental Health Technician) or a guide file.
 
@@ -526,7 +542,7 @@ def load_guide(name_or_path: str | Path | None = None) -> Guide:
     """
     name = str(name_or_path) if name_or_path is not None else BUILTIN_GUIDES[0]
     candidate = Path(name)
-    if candidate.suffix.lower() in (".yaml", ".yml", ".txt") or candidate.exists():
+    if candidate.suffix.lower() in (".yaml", ".yml", ".txt") or _exists(candidate):
         try:
             mtime = candidate.stat().st_mtime
         except OSError:

@@ -14,15 +14,18 @@ from ._validate import slugify
 from .errors import OutputError
 
 
-def write_atomic(path: str | Path, data: bytes, *, force: bool = False, sync: bool = True) -> Path:
-    """Write ``data`` to ``path`` through a temporary sibling and ``os.replace``.
-
-    Refuses an existing file unless ``force``; on any failure (disk full, interrupt) the
-    temporary file is removed and the target is left as it was. ``sync=False`` leaves flushing
-    the data to disk to the caller (``jobgen batch`` syncs many files at once).
-    """
+def check_target(path: str | Path, *, force: bool = False) -> Path:
+    """Check that :func:`write_atomic` may write ``path``, before any work; return its folder."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path()
+    try:
+        _check_target(target, folder, force=force)
+    except OSError as exc:  # a name too long, a loop of links: say so with the path
+        raise OutputError(f"cannot write here: {exc.strerror or exc}", source=str(target)) from None
+    return folder
+
+
+def _check_target(target: Path, folder: Path, *, force: bool) -> None:
     if target.is_dir():
         raise OutputError("is a folder; give a file name", source=str(target))
     if not folder.is_dir():
@@ -31,12 +34,32 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False, sync: bo
             source=str(target),
             hint="create it first, or choose another path with -o",
         )
-    if target.exists() and not force:
+    if not target.exists():
+        return
+    if not target.is_file():
+        # replacing /dev/null or a named pipe with a regular file would break the system
+        raise OutputError(
+            "is not a regular file (a device, pipe or socket); jobgen writes only regular files",
+            source=str(target),
+            hint="to send the output somewhere special, write to stdout: -o - > TARGET",
+        )
+    if not force:
         raise OutputError(
             "already exists; jobgen does not overwrite files",
             source=str(target),
             hint="add --force to replace it, or choose another path with -o",
         )
+
+
+def write_atomic(path: str | Path, data: bytes, *, force: bool = False, sync: bool = True) -> Path:
+    """Write ``data`` to ``path`` through a temporary sibling and ``os.replace``.
+
+    Refuses an existing file unless ``force``; on any failure (disk full, interrupt) the
+    temporary file is removed and the target is left as it was. ``sync=False`` leaves flushing
+    the data to disk to the caller (``jobgen batch`` syncs many files at once).
+    """
+    target = Path(path)
+    check_target(target, force=force)
     write_new(str(target), data, force=force, sync=sync)
     return target
 
@@ -44,13 +67,20 @@ def write_atomic(path: str | Path, data: bytes, *, force: bool = False, sync: bo
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
 _TEMP_FLAGS |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 _temp_counter = itertools.count()
+_os_write = os.write  # one name for the tests to make a disk full
+
+
+def fsync_error(exc: OSError, path: str | Path) -> OutputError:
+    """The error for a failed write or flush of ``path``, as :func:`write_new` words it."""
+    reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    return OutputError(f"could not write the file: {reason}", source=str(path))
 
 
 def _temp_sibling(folder: str, name: str) -> tuple[int, str]:
     """Create a new hidden file beside ``name``; return its descriptor and path."""
     while True:
         candidate = os.path.join(  # noqa: PTH118 - plain strings: a batch writes thousands
-            folder, f".{name}.{os.getpid()}-{next(_temp_counter)}.tmp"
+            folder, f".{name[:64]}.{os.getpid()}-{next(_temp_counter)}.tmp"
         )
         try:
             return os.open(candidate, _TEMP_FLAGS, 0o644), candidate
@@ -58,19 +88,23 @@ def _temp_sibling(folder: str, name: str) -> tuple[int, str]:
             continue
 
 
-def write_new(path: str, data: bytes, *, force: bool = False, sync: bool = True) -> None:
+def write_new(
+    path: str, data: bytes | Iterable[bytes], *, force: bool = False, sync: bool = True
+) -> None:
     """The core of :func:`write_atomic`, without its checks of the folder and the target (a
     batch checks its folder once): a temporary sibling, then a hard link (or, with ``force``,
-    a rename) onto ``path``, so the file appears whole or not at all."""
+    a rename) onto ``path``, so the file appears whole or not at all. ``data`` may come in
+    pieces (a manifest streamed from its spool)."""
     folder, name = os.path.split(path)
     tmp_name: str | None = None
     try:
         fd, tmp = _temp_sibling(folder, name)
         tmp_name = tmp
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            for piece in (data,) if isinstance(data, bytes) else data:
+                view = memoryview(piece)
+                while view:
+                    view = view[_os_write(fd, view) :]
             if hasattr(os, "fchmod"):  # 0o644 whatever the umask, as jobgen always wrote
                 os.fchmod(fd, 0o644)
             if sync:
@@ -98,8 +132,7 @@ def write_new(path: str, data: bytes, *, force: bool = False, sync: bool = True)
             f"cannot write here: permission denied in {folder or '.'!r}", source=path
         ) from None
     except OSError as exc:
-        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-        raise OutputError(f"could not write the file: {reason}", source=path) from None
+        raise fsync_error(exc, path) from None
     finally:
         if tmp_name is not None:
             with contextlib.suppress(FileNotFoundError):

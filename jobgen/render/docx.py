@@ -97,6 +97,10 @@ _BULLETS = ("•", "◦", "▪")
 _NUMBER_FORMATS = ("decimal", "lowerLetter", "lowerRoman")
 _CORE_TEXT_LIMIT = 255  # python-docx refuses longer core-property strings
 _EXTERNAL_ATTR = 0o600 << 16  # what zipfile records for a member written from bytes
+MAX_REFERENCE_BYTES = 20 * 1024 * 1024
+"""Largest --reference-docx accepted, on disk."""
+MAX_REFERENCE_UNPACKED = 100 * 1024 * 1024
+"""Largest total size of a reference's parts once unzipped (refuses "zip bombs")."""
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -390,6 +394,12 @@ def _reference(path: Path | None) -> _Reference:
             source=str(target),
             hint="--reference-docx takes an existing Word .docx file",
         )
+    if stat.st_size > MAX_REFERENCE_BYTES:
+        raise ValidationError(
+            f"the reference document is {stat.st_size:,} bytes; jobgen reads reference "
+            f"documents of up to {MAX_REFERENCE_BYTES:,} bytes",
+            source=str(target),
+        )
     return _load_reference(str(target), stat.st_mtime_ns, stat.st_size)
 
 
@@ -400,6 +410,12 @@ def _load_reference(path: str, mtime_ns: int, size: int) -> _Reference:
     try:
         if not zipfile.is_zipfile(path):
             raise ValueError("it is not a zip package, which every .docx is")
+        with zipfile.ZipFile(path) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+        if unpacked > MAX_REFERENCE_UNPACKED:
+            raise ValueError(
+                f"it unpacks to {unpacked:,} bytes; the limit is {MAX_REFERENCE_UNPACKED:,}"
+            )
         document = docx.Document(path)
     except Exception as exc:  # python-docx raises many kinds on a broken or foreign file
         reason = str(exc).strip() or type(exc).__name__
