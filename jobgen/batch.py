@@ -22,8 +22,9 @@ rows, which names and progress need, then to render them; stdin is spooled to a 
 only a bounded number of rows is in flight, workers write their files atomically and return
 small :class:`RowResult` records, and the manifest's entries are spooled to a temporary file
 until it is written. ``keep_results=False`` (what ``jobgen batch`` uses) keeps only the failed
-rows in :attr:`BatchResult.postings` instead of every row. Files are synced to disk once per
-chunk of rows rather than one by one, before their rows are reported.
+rows in :attr:`BatchResult.postings` instead of every row. Worker processes flush a chunk of
+rows' files to disk together, before the rows are reported (a row rendered in this process is
+flushed file by file, as ``jobgen render`` does).
 """
 
 from __future__ import annotations
