@@ -1098,11 +1098,11 @@ class TestSignals:
         patch = """
         import importlib
         m = importlib.import_module("jobgen.render.markdown")
-        real = m._generate
-        def generate(*args):
+        real = m._finalize  # called for every value the template prints, in every template
+        def finalize(value):
             os.kill(os.getpid(), signal.SIGINT)
-            return real(*args)
-        m._generate = generate
+            return real(value)
+        m._finalize = finalize
         """
         done = _driven(tmp_path, patch, *BASE, "-o", str(out / "p.md"))
         assert done.returncode == 130 and "interrupted" in done.stderr
