@@ -320,3 +320,26 @@ def test_workers_flush_a_chunk_together_and_fail_rows_whose_files_are_not_on_dis
     with pytest.raises(OutputError, match="the disk is full"):  # the manifest cannot be written
         batch_module.run_batch(rows, out_dir=bad, jobs=2, environ={})
     assert list(bad.iterdir()) == []  # no posting stays whose data may not be on disk
+
+
+@given(st.text(), st.booleans())
+def test_one_search_for_text_problems_agrees_with_the_detailed_checks(
+    text: str, multiline: bool
+) -> None:
+    from jobgen import _validate
+
+    assert _validate.text_problem(text, multiline=multiline) == _validate._text_problem(
+        text, multiline=multiline
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["a\tb", "a\nb", " a\n", "\x07", "\ud800", "\ufffe", "\u202e", "\u200f ok", "\r", ""]
+)
+def test_text_problems_on_the_edges(text: str) -> None:
+    from jobgen import _validate
+
+    for multiline in (False, True):
+        assert _validate.text_problem(text, multiline=multiline) == _validate._text_problem(
+            text, multiline=multiline
+        )
