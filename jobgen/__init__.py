@@ -10,13 +10,15 @@ Library use::
     posting = jobgen.compose(guide, options)
     markdown = jobgen.render(posting, "md").decode()
 
-or in one call: ``jobgen.generate(values={...}, fmt="md")``.
+or in one call: ``jobgen.generate(values={...}, fmt="md")``; ``jobgen.generate_document`` also
+returns the composed posting, its Markdown and any warnings.
 """
 
 from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import JobgenError, UsageError, ValidationError
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from .compose import Posting, compose
     from .employer import EmployerOptions, load_options
     from .guide import Guide, load_guide
+    from .render import Rendered
 
 __version__ = "0.1.0"
 __all__ = [
@@ -41,32 +44,30 @@ __all__ = [
     "__version__",
     "compose",
     "generate",
+    "generate_document",
     "load_guide",
     "load_options",
+    "load_posting",
     "render",
 ]
 
 
-def generate(
+def load_posting(
     *,
     guide: str | Path | Guide | None = None,
     employer_file: str | Path | None = None,
-    values: dict[str, Any] | None = None,
+    values: Mapping[str, Any] | None = None,
     setting: str | None = None,
     education: str | None = None,
-    assignments: tuple[str, ...] = (),
-    environ: dict[str, str] | None = None,
-    fmt: str = "md",
-    template: str | Path | None = None,
-    reference_docx: str | Path | None = None,
-) -> bytes:
-    """Load, compose and render one posting; the whole pipeline of ``jobgen render``.
+    assignments: Sequence[str] = (),
+    environ: Mapping[str, str] | None = None,
+) -> Posting:
+    """Load the guide and the employer's options from every source, and compose the posting.
 
-    ``environ`` defaults to ``os.environ`` (for ``JOBGEN_*`` and ``SOURCE_DATE_EPOCH``); pass
-    ``{}`` to ignore the environment.
+    Sources, weakest first: ``employer_file``, ``values`` (a mapping, nested or dotted keys),
+    ``JOBGEN_*`` variables in ``environ`` (default ``os.environ``; pass ``{}`` to ignore the
+    environment), ``assignments`` (``"key=value"``), then ``setting`` and ``education``.
     """
-    from pathlib import Path
-
     from .compose import compose
     from .employer import load_options
     from .guide import Guide, load_guide
@@ -77,12 +78,63 @@ def generate(
         employer_file=employer_file,
         values=values,
         environ=environ,
-        assignments=assignments,
+        assignments=tuple(assignments),
         setting=setting,
         education=education,
     )
+    return compose(g, options)
+
+
+def generate_document(
+    *,
+    fmt: str = "md",
+    template: str | Path | None = None,
+    reference_docx: str | Path | None = None,
+    **sources: Any,
+) -> Rendered:
+    """The whole pipeline of ``jobgen render``: :func:`load_posting` (``sources`` are its
+    keyword arguments), then :func:`jobgen.render.render_document`, whose result carries the
+    posting, the Markdown, the bytes and any warnings."""
+    from pathlib import Path
+
+    from .render import render_document
+
+    return render_document(
+        load_posting(**sources),
+        fmt,
+        template=Path(template) if template else None,
+        reference_docx=Path(reference_docx) if reference_docx else None,
+    )
+
+
+def generate(
+    *,
+    guide: str | Path | Guide | None = None,
+    employer_file: str | Path | None = None,
+    values: Mapping[str, Any] | None = None,
+    setting: str | None = None,
+    education: str | None = None,
+    assignments: Sequence[str] = (),
+    environ: Mapping[str, str] | None = None,
+    fmt: str = "md",
+    template: str | Path | None = None,
+    reference_docx: str | Path | None = None,
+) -> bytes:
+    """Load, compose and render one posting to bytes (see :func:`load_posting` for the
+    sources). DOCX warnings are issued as ``jobgen.render.docx.DocxWarning``."""
+    from pathlib import Path
+
+    posting = load_posting(
+        guide=guide,
+        employer_file=employer_file,
+        values=values,
+        setting=setting,
+        education=education,
+        assignments=assignments,
+        environ=environ,
+    )
     return render(
-        compose(g, options),
+        posting,
         fmt,
         template=Path(template) if template else None,
         reference_docx=Path(reference_docx) if reference_docx else None,

@@ -199,9 +199,7 @@ def render(
       jobgen render -e employer.yaml --set salary.min=19 --set salary.max=25 -f md
       jobgen render -e employer.yaml -o posting.docx --reference-docx our-letterhead.docx
     """
-    import warnings
-
-    from . import generate
+    from . import generate_document
     from .output import write_atomic
     from .render import BINARY_FORMATS, check_format, format_for_path
 
@@ -225,49 +223,29 @@ def render(
             hint=f"write a file with -o posting.{chosen}, or redirect: "
             f"jobgen render -f {chosen} ... > posting.{chosen}",
         )
-    docx_warning: type[Warning] | None = None
-    if chosen == "docx":  # python-docx and the DOCX writer load only when writing a document
-        from .render.docx import DocxWarning
-
-        docx_warning = DocxWarning
-    with warnings.catch_warnings(record=True) as caught:
-        if docx_warning is not None:
-            warnings.simplefilter("always", docx_warning)
-        data = generate(
-            guide=guide,
-            employer_file=employer,
-            setting=setting,
-            education=education,
-            assignments=assignments,
-            fmt=chosen,
-            template=template,
-            reference_docx=reference_docx,
-        )
-    for warning in caught:
-        if docx_warning is not None and issubclass(warning.category, docx_warning):
-            click.echo(f"jobgen: warning: {warning.message}", err=True)
-        else:
-            warnings.showwarning(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
+    document = generate_document(
+        guide=guide,
+        employer_file=employer,
+        setting=setting,
+        education=education,
+        assignments=assignments,
+        fmt=chosen,
+        template=template,
+        reference_docx=reference_docx,
+    )
+    for message in document.warnings:
+        click.echo(f"jobgen: warning: {message}", err=True)
     if to_stdout:
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(document.data)
         sys.stdout.flush()
     else:
         assert output is not None
-        path = write_atomic(output, data, force=force)
-        click.echo(f"wrote {path} ({chosen}, {len(data):,} bytes)", err=True)
+        path = write_atomic(output, document.data, force=force)
+        click.echo(f"wrote {path} ({chosen}, {len(document.data):,} bytes)", err=True)
     if run_lint:
-        from .lint import format_report, lint_rendered
+        from .lint import format_report, lint_composed
 
-        report = lint_rendered(
-            guide=guide,
-            employer_file=employer,
-            setting=setting,
-            education=education,
-            assignments=assignments,
-            template=template,
-        )
+        report = lint_composed(document.posting, markdown=document.markdown, template=template)
         # line numbers are the Markdown's: name the file only when it is that Markdown
         source = output if output not in (None, "-") and chosen == "md" else "<posting>"
         click.echo(format_report(report, str(source)), err=True, nl=False)
@@ -561,10 +539,7 @@ def lint(
       jobgen lint -e examples/riverside-inpatient.yaml --json
       jobgen lint posting.md --region CO --date 2026-01-15 --disable readability
     """
-    from dataclasses import replace
-
-    from ._yaml import read_stream, read_text
-    from .lint import LintConfig, format_report, infer_context, lint_rendered, lint_text
+    from .lint import LintConfig, format_report, lint_file, lint_rendered
 
     if list_rules:
         click.echo(_lint_rules_table())
@@ -579,18 +554,14 @@ def lint(
     if file is not None:
         if rendering:
             raise UsageError("give a FILE or render options (--employer, --setting, ...), not both")
-        if str(file) == "-":
-            source = "<stdin>"
-            text = read_stream(sys.stdin.buffer, source, what="posting")
-        else:
-            source = str(file)
-            text = read_text(file, what="posting")
-        context = infer_context(text)
-        if region is not None:
-            context = replace(context, region=region, region_line=None)
-        if date_posted is not None:
-            context = replace(context, date_posted=date_posted.date())
-        report = lint_text(text, context=context, config=config)
+        source = "<stdin>" if str(file) == "-" else str(file)
+        report = lint_file(
+            file,
+            stdin=sys.stdin.buffer,
+            region=region,
+            date_posted=date_posted.date() if date_posted else None,
+            config=config,
+        )
     else:
         if region is not None or date_posted is not None:
             raise UsageError(

@@ -15,11 +15,11 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from . import _validate as v
 from ._yaml import parse_yaml
@@ -951,6 +951,25 @@ def context_from_posting(posting: Posting) -> LintContext:
     )
 
 
+def lint_composed(
+    posting: Posting,
+    *,
+    markdown: str | None = None,
+    template: Path | None = None,
+    config: LintConfig | None = None,
+) -> LintReport:
+    """Lint a composed posting with the facts its options carry.
+
+    ``markdown`` is the posting already rendered; without it the posting is rendered here (with
+    ``template`` when given).
+    """
+    if markdown is None:
+        from .render.markdown import render_markdown
+
+        markdown = render_markdown(posting, template=template)
+    return lint_text(markdown, context=context_from_posting(posting), config=config)
+
+
 def lint_posting(
     posting: Posting,
     *,
@@ -958,50 +977,52 @@ def lint_posting(
     template: Path | None = None,
     config: LintConfig | None = None,
 ) -> dict[str, Any]:
-    """Lint a composed posting; a JSON-ready dict (:meth:`LintReport.to_dict`) for manifests.
-
-    ``markdown`` is the posting already rendered; without it the posting is rendered here (with
-    ``template`` when given).
-    """
-    if markdown is None:
-        from .render import render
-
-        markdown = render(posting, "md", template=template).decode("utf-8")
-    report = lint_text(markdown, context=context_from_posting(posting), config=config)
-    return report.to_dict()
+    """:func:`lint_composed` as a JSON-ready dict (:meth:`LintReport.to_dict`), for manifests."""
+    return lint_composed(posting, markdown=markdown, template=template, config=config).to_dict()
 
 
 def lint_rendered(
     *,
-    guide: str | Path | None = None,
-    employer_file: str | Path | None = None,
-    values: Mapping[str, Any] | None = None,
-    setting: str | None = None,
-    education: str | None = None,
-    assignments: tuple[str, ...] = (),
-    environ: Mapping[str, str] | None = None,
     template: Path | None = None,
     config: LintConfig | None = None,
+    **sources: Any,
 ) -> LintReport:
-    """Compose and render the Markdown posting as ``jobgen render`` would, then lint it."""
-    from .compose import compose
-    from .employer import load_options
-    from .guide import load_guide
-    from .render import render
+    """Compose and render the Markdown posting as ``jobgen render`` would, then lint it.
 
-    g = load_guide(guide)
-    options = load_options(
-        g,
-        employer_file=employer_file,
-        values=values,
-        environ=environ,
-        assignments=assignments,
-        setting=setting,
-        education=education,
-    )
-    posting = compose(g, options)
-    markdown = render(posting, "md", template=template).decode("utf-8")
-    return lint_text(markdown, context=context_from_posting(posting), config=config)
+    ``sources`` are :func:`jobgen.load_posting`'s keyword arguments (guide, employer_file, ...).
+    """
+    from . import load_posting
+
+    return lint_composed(load_posting(**sources), template=template, config=config)
+
+
+def lint_file(
+    path: str | Path,
+    *,
+    stdin: BinaryIO | None = None,
+    region: str | None = None,
+    date_posted: dt.date | None = None,
+    config: LintConfig | None = None,
+) -> LintReport:
+    """Lint a rendered posting file (Markdown or plain text); ``"-"`` reads ``stdin``.
+
+    The facts come from the text (:func:`infer_context`); ``region`` and ``date_posted``
+    override what it shows.
+    """
+    from ._yaml import read_stream, read_text
+
+    if str(path) == "-":
+        if stdin is None:
+            raise UsageError("'-' reads the posting from standard input, and none was given")
+        text = read_stream(stdin, "<stdin>", what="posting")
+    else:
+        text = read_text(Path(path), what="posting")
+    context = infer_context(text)
+    if region is not None:
+        context = replace(context, region=region, region_line=None)
+    if date_posted is not None:
+        context = replace(context, date_posted=date_posted)
+    return lint_text(text, context=context, config=config)
 
 
 def format_report(report: LintReport, source: str = "-") -> str:

@@ -1198,7 +1198,7 @@ class TestRealFilesystem:
     def test_unexpected_errors_are_reported_as_bugs_without_a_traceback(self, tmp_path):
         done = _driven(
             tmp_path,
-            "import jobgen\njobgen.generate = lambda **k: 1 / 0",
+            "import jobgen\njobgen.generate_document = lambda **k: 1 / 0",
             *BASE,
         )
         assert done.returncode == 1

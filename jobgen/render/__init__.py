@@ -5,6 +5,7 @@ Imports are lazy so that ``-f md`` never loads python-docx or markdown-it-py.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,55 @@ def check_format(name: str) -> str:
     return fmt
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """One rendered document, with the Markdown it was made from and any warnings."""
+
+    posting: Posting
+    fmt: str
+    data: bytes
+    markdown: str | None  # None for -f json, which does not go through the template
+    warnings: tuple[str, ...] = ()
+
+
+def render_document(
+    posting: Posting,
+    fmt: str = "md",
+    *,
+    template: Path | None = None,
+    reference_docx: Path | None = None,
+    markdown: str | None = None,
+) -> Rendered:
+    """Render ``posting`` in ``fmt`` (see :data:`FORMATS`); warnings are returned, not issued.
+
+    ``markdown`` is the posting already rendered through the template, to render it once for
+    several formats; ``reference_docx`` brands DOCX output (styles, page setup, header, footer).
+    """
+    fmt = check_format(fmt)
+    if fmt == "json":
+        from .data import render_json
+
+        return Rendered(posting, fmt, render_json(posting), None)
+    if markdown is None:
+        from .markdown import render_markdown
+
+        markdown = render_markdown(posting, template=template)
+    if fmt == "docx":
+        from .docx import build_docx, meta_for_posting
+
+        result = build_docx(markdown, meta_for_posting(posting), reference=reference_docx)
+        return Rendered(posting, fmt, result.data, markdown, result.warnings)
+    if fmt == "html":
+        from .html import render_html
+
+        return Rendered(posting, fmt, render_html(markdown, posting), markdown)
+    if fmt == "jsonld":
+        from .jsonld import render_jsonld
+
+        return Rendered(posting, fmt, render_jsonld(posting, markdown), markdown)
+    return Rendered(posting, fmt, markdown.encode("utf-8"), markdown)
+
+
 def render(
     posting: Posting,
     fmt: str = "md",
@@ -68,26 +118,14 @@ def render(
     """Render ``posting`` in ``fmt`` (see :data:`FORMATS`) to bytes.
 
     ``reference_docx`` brands DOCX output (styles, page setup, header and footer); DOCX warnings
-    are issued as :class:`jobgen.render.docx.DocxWarning`.
+    are issued as :class:`jobgen.render.docx.DocxWarning` (:func:`render_document` returns them).
     """
-    fmt = check_format(fmt)
-    if fmt == "json":
-        from .data import render_json
+    document = render_document(posting, fmt, template=template, reference_docx=reference_docx)
+    if document.warnings:
+        import warnings
 
-        return render_json(posting)
-    from .markdown import render_markdown
+        from .docx import DocxWarning
 
-    markdown = render_markdown(posting, template=template)
-    if fmt == "docx":
-        from .docx import meta_for_posting, render_docx
-
-        return render_docx(markdown, meta_for_posting(posting), reference=reference_docx)
-    if fmt == "html":
-        from .html import render_html
-
-        return render_html(markdown, posting)
-    if fmt == "jsonld":
-        from .jsonld import render_jsonld
-
-        return render_jsonld(posting, markdown)
-    return markdown.encode("utf-8")
+        for message in document.warnings:
+            warnings.warn(message, DocxWarning, stacklevel=2)
+    return document.data
