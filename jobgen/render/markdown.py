@@ -145,18 +145,22 @@ def _spend() -> None:
         budget.spend()
 
 
+def _settings() -> dict[str, Any]:
+    """The settings every template environment shares: strict, escaping, tidy whitespace."""
+    return {
+        "undefined": jinja2.StrictUndefined,
+        "finalize": _finalize,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+        "autoescape": False,
+    }
+
+
 def _environment(loader: jinja2.BaseLoader) -> BoundedEnvironment:
     from ._sandbox import BoundedEnvironment, _guard_filter
 
-    env = BoundedEnvironment(
-        loader=loader,
-        undefined=jinja2.StrictUndefined,
-        finalize=_finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-    )
+    env = BoundedEnvironment(loader=loader, **_settings())
     env.globals["md_link"] = md_link
     env.filters["long_date"] = _guard_filter("long_date", long_date)
     return env
@@ -181,14 +185,7 @@ def _compiled(path: str, mtime: float) -> jinja2.Template:
 
 def _trusted_environment() -> jinja2.Environment:
     """The built-in template's environment: :func:`_environment`'s settings, unsandboxed."""
-    env = jinja2.Environment(
-        undefined=jinja2.StrictUndefined,
-        finalize=_finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-    )
+    env = jinja2.Environment(**_settings())
     env.globals["md_link"] = md_link
     env.filters["long_date"] = long_date
     return env
