@@ -90,7 +90,7 @@ GROUPS = ("employer", "location", "salary", "apply")
 DEFAULT_EEO = (
     "{employer} is an equal opportunity employer. We welcome applicants of every race, color, "
     "religion, sex, sexual orientation, gender identity, national origin, age, disability and "
-    "veteran status, and we provide reasonable accommodations throughout the hiring process."
+    "veteran status. We provide reasonable accommodations throughout the hiring process."
 )
 PLACEHOLDER_EMPLOYER = "[Employer name]"
 
