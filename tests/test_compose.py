@@ -152,3 +152,11 @@ def test_remote_and_internship_wording(guide):
 )
 def test_pay_formatting(salary, text):
     assert format_pay(salary) == text
+
+
+def test_every_variant_passes_jobgen_lints_own_readability_limit(all_variants):
+    from jobgen.lint import LintConfig, lint_text
+
+    for key, md in all_variants.items():
+        report = lint_text(md, config=LintConfig())
+        assert "readability" not in {f.rule for f in report.findings}, key
