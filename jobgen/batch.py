@@ -144,6 +144,9 @@ class BatchInput:
     defaults: OptionLayer | None
     rows: Iterator[Row]
     reopen: Callable[[], Iterator[Row]] | None = None
+    count: Callable[[], int] | None = None
+    """Counts the rows with a pass of its own that does not make them (CSV and JSON Lines),
+    raising what reading them would raise; :func:`run_batch` then renders :attr:`rows`."""
 
 
 def _csv_columns(header: Sequence[str], name: str) -> list[str | None]:
@@ -184,12 +187,12 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv(stream: IO[str], name: str) -> Iterator[Row]:
+def read_csv(stream: IO[str], name: str, *, count_only: bool = False) -> Iterator[Row]:
     """Rows of a CSV whose header row holds dotted employer fields; read lazily.
 
     Empty cells leave a field unset; list fields take entries separated by ``;``. Fully blank
     rows are ignored. An unknown or repeated header raises :class:`ValidationError` before any
-    row is produced.
+    row is produced. ``count_only`` yields each row's number with no values (a count).
     """
     first = stream.readline()
     if not first.strip():
@@ -205,6 +208,9 @@ def read_csv(stream: IO[str], name: str) -> Iterator[Row]:
             if not any(c.strip() for c in cells):
                 continue
             number += 1
+            if count_only:
+                yield Row(number, name, _NO_VALUES)
+                continue
             label = f"{name} row {number} (line {start})"
             values: dict[str, str] = {}
             error = None
@@ -310,13 +316,19 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def read_jsonl(stream: IO[str], name: str) -> Iterator[Row]:
+_NO_VALUES: Mapping[str, Any] = {}
+
+
+def read_jsonl(stream: IO[str], name: str, *, count_only: bool = False) -> Iterator[Row]:
     """One JSON object of employer fields per line; blank lines are ignored; read lazily."""
     number = 0
     for line_no, line in enumerate(stream, 1):
         if not line.strip():
             continue
         number += 1
+        if count_only:
+            yield Row(number, name, _NO_VALUES)
+            continue
         label = f"{name} row {number} (line {line_no})"
         try:
             value = json.loads(line, parse_float=Decimal, object_pairs_hook=_json_object)
@@ -406,7 +418,9 @@ class _Capped(io.RawIOBase):
         super().close()
 
 
-def _stream_rows(stream: IO[bytes] | IO[str], fmt: str, name: str, *, close: bool) -> Iterator[Row]:
+def _stream_rows(
+    stream: IO[bytes] | IO[str], fmt: str, name: str, *, close: bool, count_only: bool = False
+) -> Iterator[Row]:
     """Rows of a CSV or JSON Lines stream, decoded lazily (UTF-8, a BOM allowed)."""
     wrapper = None
     if isinstance(stream, io.TextIOBase):
@@ -420,7 +434,8 @@ def _stream_rows(stream: IO[bytes] | IO[str], fmt: str, name: str, *, close: boo
         )
         text = wrapper
     try:
-        yield from _decoded(read_csv(text, name) if fmt == "csv" else read_jsonl(text, name), name)
+        read = read_csv if fmt == "csv" else read_jsonl
+        yield from _decoded(read(text, name, count_only=count_only), name)
     finally:
         if close:
             text.close()
@@ -460,7 +475,7 @@ def open_input(
 
         stream_format: str = fmt
 
-        def reopen() -> Iterator[Row]:
+        def reopen(count_only: bool = False) -> Iterator[Row]:
             try:
                 if path.is_dir():
                     raise ValidationError("is a folder, not a batch file", source=label)
@@ -475,9 +490,12 @@ def open_input(
                 raise ValidationError(
                     f"cannot read this batch file: {exc.strerror or exc}", source=label
                 ) from None
-            return _stream_rows(binary, stream_format, label, close=True)
+            return _stream_rows(binary, stream_format, label, close=True, count_only=count_only)
 
-        return BatchInput(label, fmt, None, reopen(), reopen)
+        def count() -> int:
+            return sum(1 for _ in reopen(count_only=True))
+
+        return BatchInput(label, fmt, None, reopen(), reopen, count)
     if isinstance(source, io.IOBase) or hasattr(source, "read"):
         label = name or "stdin"
         if input_format is None:
@@ -505,7 +523,14 @@ def open_input(
             spool.seek(0)
             return _stream_rows(spool, fmt, label, close=False)
 
-        return BatchInput(label, input_format, None, from_spool(), from_spool)
+        def count() -> int:
+            spool.seek(0)
+            try:
+                return sum(1 for _ in _stream_rows(spool, fmt, label, close=False, count_only=True))
+            finally:
+                spool.seek(0)  # for the rows, which start reading when first asked
+
+        return BatchInput(label, input_format, None, from_spool(), from_spool, count)
     label = name or "rows"
     items: Sequence[Any] = source if isinstance(source, Sequence) else list(source)
 
@@ -615,15 +640,19 @@ def name_fields(
             return text
 
     row = str(number).zfill(width)
-    makers: dict[str, Callable[[], str]] = {
-        "row": lambda: row,
-        "id": lambda: _raw_text(layers, "requisition_id") or row,
-        "employer": lambda: _raw_text(layers, "employer.name"),
-        "setting": lambda: choice("setting"),
-        "education": lambda: choice("education"),
-        "title": lambda: _raw_text(layers, "title") or guide.occupation,
-    }
-    return {key: make() for key, make in makers.items() if only is None or key in only}
+    out: dict[str, str] = {}
+    for key in NAME_FIELDS if only is None else [k for k in NAME_FIELDS if k in only]:
+        if key == "row":
+            out[key] = row
+        elif key == "id":
+            out[key] = _raw_text(layers, "requisition_id") or row
+        elif key == "employer":
+            out[key] = _raw_text(layers, "employer.name")
+        elif key == "title":
+            out[key] = _raw_text(layers, "title") or guide.occupation
+        else:
+            out[key] = choice(key)
+    return out
 
 
 def _pattern_fields(pattern: str) -> frozenset[str]:
@@ -660,7 +689,7 @@ def _named_rows(
     """Each row with its name, one row at a time (``total`` sets the width of ``{row}``); only
     the names given so far are kept, to keep the next ones unique."""
     width = len(str(total))
-    used = _pattern_fields(pattern)
+    used = [k for k in NAME_FIELDS if k in _pattern_fields(pattern)]
     current: list[Row] = []
 
     slugs: dict[str, str] = {}  # a field's slug (format_name's first step), by its text
@@ -1360,8 +1389,12 @@ def run_batch(
     _check_defaults(g, layers)
 
     # first pass: count the rows (names are padded to the count, progress needs the total)
-    total = sum(1 for _ in batch_input.rows)
-    rows = batch_input.reopen() if batch_input.reopen is not None else iter(())
+    if batch_input.count is not None:  # a lighter pass, then the rows not read yet
+        total = batch_input.count()
+        rows: Iterator[Row] = batch_input.rows
+    else:
+        total = sum(1 for _ in batch_input.rows)
+        rows = batch_input.reopen() if batch_input.reopen is not None else iter(())
     out = Path(out_dir)
     manifest_path = out / MANIFEST_NAME
     if not dry_run:
