@@ -51,7 +51,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, BinaryIO, cast
+from typing import IO, Any, BinaryIO, NamedTuple, cast
 
 from . import __version__
 from . import _validate as v
@@ -192,7 +192,7 @@ def read_csv(stream: IO[str], name: str, *, count_only: bool = False) -> Iterato
 
     Empty cells leave a field unset; list fields take entries separated by ``;``. Fully blank
     rows are ignored. An unknown or repeated header raises :class:`ValidationError` before any
-    row is produced. ``count_only`` yields each row's number with no values (a count).
+    row is produced. ``count_only`` yields stand-ins that carry only each row's number.
     """
     first = stream.readline()
     if not first.strip():
@@ -205,11 +205,11 @@ def read_csv(stream: IO[str], name: str, *, count_only: bool = False) -> Iterato
         end = reader.line_num
         for cells in reader:
             start, end = end + 1, reader.line_num
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():  # a blank row: every cell empty or spaces
                 continue
             number += 1
             if count_only:
-                yield Row(number, name, _NO_VALUES)
+                yield cast("Row", _Counted(number))
                 continue
             label = f"{name} row {number} (line {start})"
             values: dict[str, str] = {}
@@ -316,7 +316,10 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-_NO_VALUES: Mapping[str, Any] = {}
+class _Counted(NamedTuple):
+    """What ``count_only`` yields instead of a :class:`Row`: its number, all a count needs."""
+
+    number: int
 
 
 def read_jsonl(stream: IO[str], name: str, *, count_only: bool = False) -> Iterator[Row]:
@@ -327,7 +330,7 @@ def read_jsonl(stream: IO[str], name: str, *, count_only: bool = False) -> Itera
             continue
         number += 1
         if count_only:
-            yield Row(number, name, _NO_VALUES)
+            yield cast("Row", _Counted(number))
             continue
         label = f"{name} row {number} (line {line_no})"
         try:
