@@ -429,7 +429,8 @@ def batch(
             f"stdout); the manifest file is always DIR/manifest.json",
             source="--manifest",
         )
-    source: Any = click.get_binary_stream("stdin") if input_path == "-" else Path(input_path)
+    # sys.stdin's bytes (click.get_binary_stream is deprecated since Click 8.5)
+    source: Any = sys.stdin.buffer if input_path == "-" else Path(input_path)
     show_bar = sys.stderr.isatty()
     bars = contextlib.ExitStack()
     bar: Any = None
