@@ -51,7 +51,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, BinaryIO, cast
+from typing import IO, Any, BinaryIO, NamedTuple, cast
 
 from . import __version__
 from . import _validate as v
@@ -64,7 +64,10 @@ from .employer import (
     env_layer,
     file_layer,
     flatten,
+    merge_layers,
+    merge_values,
     options_from_layers,
+    options_from_merged,
     set_layer,
     today,
 )
@@ -98,6 +101,9 @@ MAX_NAME_FIELD = 40
 name cannot push the setting out of an 80-character name."""
 MAX_CHUNK = 16
 """Rows a worker renders per task: small enough that an interrupt finishes quickly."""
+MAX_CHUNK_MD = 64
+"""The same for a Markdown-only batch, whose rows take a fraction of a millisecond: larger
+chunks spare the parent a hand-over per 16 rows, and 64 rows still finish in tens of ms."""
 MAX_STREAM_BYTES = 200 * 1024 * 1024
 """Largest CSV or JSON Lines input read (they are streamed; YAML is capped at 10 MB)."""
 MAX_LINE_BYTES = 1024 * 1024
@@ -138,6 +144,9 @@ class BatchInput:
     defaults: OptionLayer | None
     rows: Iterator[Row]
     reopen: Callable[[], Iterator[Row]] | None = None
+    count: Callable[[], int] | None = None
+    """Counts the rows with a pass of its own that does not make them (CSV and JSON Lines),
+    raising what reading them would raise; :func:`run_batch` then renders :attr:`rows`."""
 
 
 def _csv_columns(header: Sequence[str], name: str) -> list[str | None]:
@@ -178,12 +187,12 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv(stream: IO[str], name: str) -> Iterator[Row]:
+def read_csv(stream: IO[str], name: str, *, count_only: bool = False) -> Iterator[Row]:
     """Rows of a CSV whose header row holds dotted employer fields; read lazily.
 
     Empty cells leave a field unset; list fields take entries separated by ``;``. Fully blank
     rows are ignored. An unknown or repeated header raises :class:`ValidationError` before any
-    row is produced.
+    row is produced. ``count_only`` yields stand-ins that carry only each row's number.
     """
     first = stream.readline()
     if not first.strip():
@@ -196,9 +205,12 @@ def read_csv(stream: IO[str], name: str) -> Iterator[Row]:
         end = reader.line_num
         for cells in reader:
             start, end = end + 1, reader.line_num
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():  # a blank row: every cell empty or spaces
                 continue
             number += 1
+            if count_only:
+                yield cast("Row", _Counted(number))
+                continue
             label = f"{name} row {number} (line {start})"
             values: dict[str, str] = {}
             error = None
@@ -304,13 +316,22 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def read_jsonl(stream: IO[str], name: str) -> Iterator[Row]:
+class _Counted(NamedTuple):
+    """What ``count_only`` yields instead of a :class:`Row`: its number, all a count needs."""
+
+    number: int
+
+
+def read_jsonl(stream: IO[str], name: str, *, count_only: bool = False) -> Iterator[Row]:
     """One JSON object of employer fields per line; blank lines are ignored; read lazily."""
     number = 0
     for line_no, line in enumerate(stream, 1):
         if not line.strip():
             continue
         number += 1
+        if count_only:
+            yield cast("Row", _Counted(number))
+            continue
         label = f"{name} row {number} (line {line_no})"
         try:
             value = json.loads(line, parse_float=Decimal, object_pairs_hook=_json_object)
@@ -400,7 +421,9 @@ class _Capped(io.RawIOBase):
         super().close()
 
 
-def _stream_rows(stream: IO[bytes] | IO[str], fmt: str, name: str, *, close: bool) -> Iterator[Row]:
+def _stream_rows(
+    stream: IO[bytes] | IO[str], fmt: str, name: str, *, close: bool, count_only: bool = False
+) -> Iterator[Row]:
     """Rows of a CSV or JSON Lines stream, decoded lazily (UTF-8, a BOM allowed)."""
     wrapper = None
     if isinstance(stream, io.TextIOBase):
@@ -414,7 +437,8 @@ def _stream_rows(stream: IO[bytes] | IO[str], fmt: str, name: str, *, close: boo
         )
         text = wrapper
     try:
-        yield from _decoded(read_csv(text, name) if fmt == "csv" else read_jsonl(text, name), name)
+        read = read_csv if fmt == "csv" else read_jsonl
+        yield from _decoded(read(text, name, count_only=count_only), name)
     finally:
         if close:
             text.close()
@@ -454,7 +478,7 @@ def open_input(
 
         stream_format: str = fmt
 
-        def reopen() -> Iterator[Row]:
+        def reopen(count_only: bool = False) -> Iterator[Row]:
             try:
                 if path.is_dir():
                     raise ValidationError("is a folder, not a batch file", source=label)
@@ -469,9 +493,12 @@ def open_input(
                 raise ValidationError(
                     f"cannot read this batch file: {exc.strerror or exc}", source=label
                 ) from None
-            return _stream_rows(binary, stream_format, label, close=True)
+            return _stream_rows(binary, stream_format, label, close=True, count_only=count_only)
 
-        return BatchInput(label, fmt, None, reopen(), reopen)
+        def count() -> int:
+            return sum(1 for _ in reopen(count_only=True))
+
+        return BatchInput(label, fmt, None, reopen(), reopen, count)
     if isinstance(source, io.IOBase) or hasattr(source, "read"):
         label = name or "stdin"
         if input_format is None:
@@ -499,7 +526,14 @@ def open_input(
             spool.seek(0)
             return _stream_rows(spool, fmt, label, close=False)
 
-        return BatchInput(label, input_format, None, from_spool(), from_spool)
+        def count() -> int:
+            spool.seek(0)
+            try:
+                return sum(1 for _ in _stream_rows(spool, fmt, label, close=False, count_only=True))
+            finally:
+                spool.seek(0)  # for the rows, which start reading when first asked
+
+        return BatchInput(label, input_format, None, from_spool(), from_spool, count)
     label = name or "rows"
     items: Sequence[Any] = source if isinstance(source, Sequence) else list(source)
 
@@ -609,15 +643,19 @@ def name_fields(
             return text
 
     row = str(number).zfill(width)
-    makers: dict[str, Callable[[], str]] = {
-        "row": lambda: row,
-        "id": lambda: _raw_text(layers, "requisition_id") or row,
-        "employer": lambda: _raw_text(layers, "employer.name"),
-        "setting": lambda: choice("setting"),
-        "education": lambda: choice("education"),
-        "title": lambda: _raw_text(layers, "title") or guide.occupation,
-    }
-    return {key: make() for key, make in makers.items() if only is None or key in only}
+    out: dict[str, str] = {}
+    for key in NAME_FIELDS if only is None else [k for k in NAME_FIELDS if k in only]:
+        if key == "row":
+            out[key] = row
+        elif key == "id":
+            out[key] = _raw_text(layers, "requisition_id") or row
+        elif key == "employer":
+            out[key] = _raw_text(layers, "employer.name")
+        elif key == "title":
+            out[key] = _raw_text(layers, "title") or guide.occupation
+        else:
+            out[key] = choice(key)
+    return out
 
 
 def _pattern_fields(pattern: str) -> frozenset[str]:
@@ -654,14 +692,25 @@ def _named_rows(
     """Each row with its name, one row at a time (``total`` sets the width of ``{row}``); only
     the names given so far are kept, to keep the next ones unique."""
     width = len(str(total))
-    used = _pattern_fields(pattern)
+    used = [k for k in NAME_FIELDS if k in _pattern_fields(pattern)]
     current: list[Row] = []
+
+    slugs: dict[str, str] = {}  # a field's slug (format_name's first step), by its text
+
+    def slug(text: str) -> str:
+        made = slugs.get(text)
+        if made is None:
+            if len(slugs) >= 4096:  # bounded: unique values (ids) would fill it
+                slugs.clear()
+            made = slugs[text] = safe_stem(text, fallback="", limit=MAX_NAME_FIELD)
+        return made
 
     def stems() -> Iterator[str]:
         for row in rows:
             current.append(row)
             fields = name_fields(guide, row.number, width, [*defaults, row.values], used)
-            yield format_name(pattern, fields)
+            # format_name(pattern, fields), with each field's slug made once per distinct text
+            yield safe_stem(pattern.format_map({k: slug(val) for k, val in fields.items()}))
 
     for name in unique_stems(stems(), taken=[Path(MANIFEST_NAME).stem]):
         yield current.pop(), name
@@ -827,6 +876,12 @@ class _Context:
     template: Path | None
     reference_docx: Path | None
     lint: bool = False
+    merged: Mapping[str, Any] | None = None
+    """``defaults`` merged once (:func:`jobgen.employer.merge_layers`); each row goes onto it."""
+
+    @property
+    def folder(self) -> str:
+        return str(self.out_dir)
 
 
 _WORD = re.compile(r"[a-z_]+(?:\.[a-z_]+)?")
@@ -870,35 +925,30 @@ def _existing(fmt: str, path: Path, rel: str) -> FileRecord:
     return FileRecord(fmt, rel, None, None, written=False)
 
 
-def _target(ctx: _Context, name: str, fmt: str) -> tuple[Path, str]:
+_EXTENSION: dict[str, str] = {}
+
+
+def _target(ctx: _Context, name: str, fmt: str) -> tuple[str, str]:
     if not is_safe_stem(name):  # names come from safe_stem; this guards against a future bug
         raise OutputError(f"unsafe file name {name!r}", source=str(ctx.out_dir))
-    filename = name + extension_for(fmt)
+    ext = _EXTENSION.get(fmt)
+    if ext is None:
+        ext = _EXTENSION[fmt] = extension_for(fmt)
+    filename = name + ext
     if os.sep in filename or (os.altsep and os.altsep in filename):
         raise OutputError(f"{filename!r} would fall outside the output folder", source=filename)
-    return ctx.out_dir / filename, filename
+    return os.path.join(ctx.folder, filename), filename  # noqa: PTH118 - a string per file
 
 
-def _given(layers: Sequence[OptionLayer], key: str) -> bool:
-    return any(layer.values.get(key) not in (None, "") for layer in layers)
-
-
-def _choice_missing(ctx: _Context, layers: Sequence[OptionLayer], source: str) -> None:
-    if _given(layers, "setting") and _given(layers, "education"):
-        return  # the usual row: no need to read every field twice
-    given: set[str] = set()
-    for layer in layers:
-        for key, (value, _where) in flatten(layer.values, layer.source).items():
-            if value is not None and value != "":
-                given.add(key)
+def _choice_missing(ctx: _Context, merged: Mapping[str, Any], source: str) -> None:
     for key, what, choices in (
-        ("setting", "setting", ctx.guide.setting_choices()),
-        ("education", "education level", ctx.guide.education_choices()),
+        ("setting", "setting", ctx.guide.setting_choices),
+        ("education", "education level", ctx.guide.education_choices),
     ):
-        if key not in given:
+        if key not in merged:  # merged values hold only the given (non-empty) ones
             raise ValidationError(
                 f"{key}: no {what} given; add a {key!r} value to the row, or a default with "
-                f"--set {key}=... Valid {what}s: {', '.join(c.slug for c in choices)}",
+                f"--set {key}=... Valid {what}s: {', '.join(c.slug for c in choices())}",
                 source=source,
             )
 
@@ -916,17 +966,21 @@ def process_row(ctx: _Context, task: _Task, to_sync: list[Path] | None = None) -
         return _failed(task, row.error)
     created: list[Path] = []
     notes: list[str] = []
+    force = ctx.force
+    dry_run = ctx.dry_run
     try:
-        layers = [*ctx.defaults, OptionLayer(row.source, row.values)]
-        _choice_missing(ctx, layers, row.source)
-        options = options_from_layers(ctx.guide, layers, default_date=ctx.default_date)
+        base = ctx.merged if ctx.merged is not None else merge_layers(ctx.defaults)
+        merged = merge_values(base, row.values, row.source)
+        if "setting" not in merged or "education" not in merged:
+            _choice_missing(ctx, merged, row.source)
+        options = options_from_merged(ctx.guide, merged, default_date=ctx.default_date)
         posting = compose(ctx.guide, options)
-        plan: list[tuple[str, Path, str, bytes | None]] = []
+        plan: list[tuple[str, str, str, bytes | None]] = []
         for fmt in ctx.formats:
             path, rel = _target(ctx, task.name, fmt)
-            keep = not ctx.force and os.path.lexists(path)
+            keep = not force and os.path.lexists(path)
             # an existing file stays and needs no rendering, but a dry run renders to validate
-            data = None if keep and not ctx.dry_run else _render(ctx, posting, fmt, notes)
+            data = None if keep and not dry_run else _render(ctx, posting, fmt, notes)
             plan.append((fmt, path, rel, None if keep else data))  # None: leave the file as is
         report = None
         if ctx.lint:
@@ -934,27 +988,27 @@ def process_row(ctx: _Context, task: _Task, to_sync: list[Path] | None = None) -
 
             report = lint_posting(posting, template=ctx.template)
         # skipped: at least one of the row's files already existed and was left as it was
-        skipped = any(data is None for *_, data in plan)
+        skipped = False
         files: list[FileRecord] = []
         for fmt, path, rel, data in plan:
-            if data is not None and not ctx.dry_run:
+            if data is not None and not dry_run:
                 try:  # the folder was checked once, and the file's absence above
-                    write_new(str(path), data, force=ctx.force, sync=to_sync is None)
+                    write_new(path, data, force=force, sync=to_sync is None)
                 except OutputError:
-                    if ctx.force or not os.path.lexists(path):
+                    if force or not os.path.lexists(path):
                         raise
                     data = None  # someone else created it meanwhile: leave it
-                    skipped = True
                 else:
-                    if not ctx.force:
-                        created.append(path)
+                    if not force:
+                        created.append(Path(path))
                     if to_sync is not None:
-                        to_sync.append(path)
+                        to_sync.append(Path(path))
             if data is None:
-                files.append(_existing(fmt, path, rel))
+                skipped = True
+                files.append(_existing(fmt, Path(path), rel))
             else:
-                written = not ctx.dry_run
-                files.append(FileRecord(fmt, rel, _sha256(data), len(data), written=written))
+                digest = hashlib.sha256(data).hexdigest()
+                files.append(FileRecord(fmt, rel, digest, len(data), not dry_run))
     except JobgenError as exc:
         _remove(created)
         return _row_error(task, exc)
@@ -991,10 +1045,6 @@ def _remove(paths: Iterable[Path]) -> None:
     for path in paths:
         with contextlib.suppress(OSError):
             path.unlink()
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _sync(ctx: _Context, done: list[tuple[_Task, RowResult, list[Path]]]) -> list[RowResult]:
@@ -1088,6 +1138,10 @@ def _sigint_to(stop: _Stop) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+_ENTRY = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(entry, ensure_ascii=False)`` without making an encoder per manifest entry."""
+
+
 class _Collector:
     """Takes results as they finish and hands them on in row order: to ``on_result``, to the
     manifest's spool, to the counts. Only rows still waiting for an earlier one are held, plus
@@ -1120,7 +1174,7 @@ class _Collector:
             if self.on_result is not None:
                 self.on_result(row)
             if self.spool is not None:
-                self.spool.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
+                self.spool.write(_ENTRY(row.to_dict()) + "\n")
             self.counts[row.status] = self.counts.get(row.status, 0) + 1
             if self.keep or row.status == "error":
                 self.kept.append(row)
@@ -1257,9 +1311,13 @@ def _cpu_count() -> int:
     return os.cpu_count() or 1
 
 
-def _chunks(tasks: Iterable[_Task], total: int, jobs: int) -> Iterator[list[_Task]]:
-    """Tasks in chunks of up to :data:`MAX_CHUNK`, made as they are needed."""
-    size = max(1, min(MAX_CHUNK, total // (jobs * 4)))
+def _chunks(
+    tasks: Iterable[_Task], total: int, jobs: int, formats: Collection[str] = ()
+) -> Iterator[list[_Task]]:
+    """Tasks in chunks of up to :data:`MAX_CHUNK` (:data:`MAX_CHUNK_MD` when every format is
+    Markdown), made as they are needed."""
+    limit = MAX_CHUNK_MD if formats and set(formats) == {"md"} else MAX_CHUNK
+    size = max(1, min(limit, total // (jobs * 4)))
     iterator = iter(tasks)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
@@ -1334,8 +1392,12 @@ def run_batch(
     _check_defaults(g, layers)
 
     # first pass: count the rows (names are padded to the count, progress needs the total)
-    total = sum(1 for _ in batch_input.rows)
-    rows = batch_input.reopen() if batch_input.reopen is not None else iter(())
+    if batch_input.count is not None:  # a lighter pass, then the rows not read yet
+        total = batch_input.count()
+        rows: Iterator[Row] = batch_input.rows
+    else:
+        total = sum(1 for _ in batch_input.rows)
+        rows = batch_input.reopen() if batch_input.reopen is not None else iter(())
     out = Path(out_dir)
     manifest_path = out / MANIFEST_NAME
     if not dry_run:
@@ -1352,6 +1414,7 @@ def run_batch(
         template=template_path,
         reference_docx=reference_path,
         lint=lint,
+        merged=merge_layers(layers),
     )
     named = _named_rows(g, rows, total, pattern=pattern, defaults=[lay.values for lay in layers])
     tasks = (_Task(i, row, name) for i, (row, name) in enumerate(named))
@@ -1383,7 +1446,7 @@ def run_batch(
             if workers <= 1:
                 _run_in_process(ctx, tasks, collector, stop)
             else:
-                _run_pool(ctx, _chunks(tasks, total, workers), workers, collector, stop)
+                _run_pool(ctx, _chunks(tasks, total, workers, fmts), workers, collector, stop)
         except KeyboardInterrupt:
             stop.requested = True
         except BaseException:
@@ -1406,12 +1469,20 @@ def _write_manifest(path: Path, result: BatchResult, spool: IO[str]) -> None:
     spool.flush()
     spool.seek(0)
 
-    def pieces() -> Iterator[bytes]:
+    def pieces() -> Iterator[bytes]:  # in blocks of about 64 KiB: one write each, not per row
         yield (head[:-2] + ',\n  "postings": [').encode("utf-8")
         first = True
+        block: list[str] = []
+        size = 0
         for line in spool:
-            yield (("\n    " if first else ",\n    ") + line.rstrip("\n")).encode("utf-8")
+            block.append(("\n    " if first else ",\n    ") + line.rstrip("\n"))
+            size += len(line)
             first = False
+            if size >= 1 << 16:
+                yield "".join(block).encode("utf-8")
+                block, size = [], 0
+        if block:
+            yield "".join(block).encode("utf-8")
         yield b"]\n}\n" if first else b"\n  ]\n}\n"
 
     try:

@@ -216,9 +216,9 @@ class _Raw(NamedTuple):
 def flatten(values: Mapping[str, Any], source: str) -> dict[str, tuple[Any, str]]:
     """Nested or dotted mapping → ``{dotted.key: (value, where)}``; unknown keys are refused."""
     out: dict[str, tuple[Any, str]] = {}
-    all_keys = [f.key for f in FIELDS]
 
     def unknown(key: str, mapping: Any, raw_key: str) -> ValidationError:
+        all_keys = [f.key for f in FIELDS]
         return ValidationError(
             f"unknown field {v.shorten(key)!r}.{v.did_you_mean(key, all_keys)} "
             f"Fields: {', '.join(all_keys)} (see `jobgen options`)",
@@ -238,7 +238,7 @@ def flatten(values: Mapping[str, Any], source: str) -> dict[str, tuple[Any, str]
                 out[dotted] = (sub_value, v.where(source, value, sub_key))
         elif key in GROUPS:
             raise ValidationError(
-                f"{key!r} must be a mapping of {', '.join(k for k in all_keys if k.startswith(key + '.'))}",
+                f"{key!r} must be a mapping of {', '.join(k for k in FIELD_BY_KEY if k.startswith(key + '.'))}",
                 source=v.where(source, values, raw_key),
             )
         else:
@@ -469,12 +469,48 @@ def options_from_layers(
     guide: Guide, layers: Sequence[OptionLayer], *, default_date: dt.date | None = None
 ) -> EmployerOptions:
     """Merge layers (later wins, field by field) and validate into :class:`EmployerOptions`."""
-    merged: dict[str, _Raw] = {}
+    return options_from_merged(guide, merge_layers(layers), default_date=default_date)
+
+
+def merge_layers(
+    layers: Iterable[OptionLayer], base: Mapping[str, _Raw] | None = None
+) -> dict[str, _Raw]:
+    """The layers' values merged onto ``base`` (later wins, field by field; unset and empty
+    values skipped), each with where it came from. A batch merges its defaults once, then each
+    row onto them."""
+    merged: dict[str, _Raw] = dict(base) if base else {}
     for layer in layers:
-        for key, (value, where) in flatten(layer.values, layer.source).items():
-            if value is None or value == "":
-                continue
-            merged[key] = _Raw(value, layer.where.get(key, where), layer.usage)
+        _merge_into(merged, layer.values, layer.source, layer.usage, layer.where)
+    return merged
+
+
+def merge_values(
+    base: Mapping[str, _Raw], values: Mapping[str, Any], source: str
+) -> dict[str, _Raw]:
+    """One more layer's ``values`` (a batch row, read from ``source``) merged onto ``base``:
+    :func:`merge_layers` without making an :class:`OptionLayer` per row."""
+    merged = dict(base)
+    _merge_into(merged, values, source, False, None)
+    return merged
+
+
+def _merge_into(
+    merged: dict[str, _Raw],
+    values: Mapping[str, Any],
+    source: str,
+    usage: bool,
+    where_of: Mapping[str, str] | None,
+) -> None:
+    for key, (value, where) in flatten(values, source).items():
+        if value is None or value == "":
+            continue
+        merged[key] = _Raw(value, where_of.get(key, where) if where_of else where, usage)
+
+
+def options_from_merged(
+    guide: Guide, merged: Mapping[str, _Raw], *, default_date: dt.date | None = None
+) -> EmployerOptions:
+    """Validate merged values (:func:`merge_layers`) into :class:`EmployerOptions`."""
 
     def get(key: str) -> _Raw | None:
         return merged.get(key)

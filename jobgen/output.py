@@ -68,6 +68,7 @@ _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0
 _TEMP_FLAGS |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 _temp_counter = itertools.count()
 _os_write = os.write  # one name for the tests to make a disk full
+_HAS_FCHMOD = hasattr(os, "fchmod")
 
 
 def fsync_error(exc: OSError, path: str | Path) -> OutputError:
@@ -102,10 +103,12 @@ def write_new(
         tmp_name = tmp
         try:
             for piece in (data,) if isinstance(data, bytes) else data:
-                view = memoryview(piece)
-                while view:
-                    view = view[_os_write(fd, view) :]
-            if hasattr(os, "fchmod"):  # 0o644 whatever the umask, as jobgen always wrote
+                written = _os_write(fd, piece)  # one call writes it all, on a regular file
+                if written < len(piece):
+                    view = memoryview(piece)[written:]
+                    while view:
+                        view = view[_os_write(fd, view) :]
+            if _HAS_FCHMOD:  # 0o644 whatever the umask, as jobgen always wrote
                 os.fchmod(fd, 0o644)
             if sync:
                 os.fsync(fd)
@@ -160,6 +163,8 @@ def safe_stem(text: str, *, fallback: str = "posting", limit: int = MAX_NAME) ->
     empty (``fallback``) and never a Windows reserved device name (``con`` becomes
     ``con-posting``).
     """
+    if len(text) <= limit and _SAFE_STEM.fullmatch(text) and text not in WINDOWS_RESERVED:
+        return text  # already a safe stem (a name made of slugs): what the steps below return
     stem = slugify(text)
     if len(stem) > limit:
         cut = stem[: limit + 1]  # end at a word when one ends in the second half

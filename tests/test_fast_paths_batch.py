@@ -1,0 +1,194 @@
+"""The batch's and the CLI's fast paths (second performance pass) give what the slow paths they
+shortcut give. Speed itself is measured by benchmarks/run.py, never asserted here."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jobgen import batch
+from jobgen._validate import slugify
+from jobgen.cli import cli
+from jobgen.employer import (
+    OptionLayer,
+    merge_layers,
+    merge_values,
+    options_from_layers,
+    options_from_merged,
+)
+from jobgen.errors import ValidationError
+from jobgen.guide import load_guide
+from jobgen.output import MAX_NAME, WINDOWS_RESERVED, safe_stem
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _slow_safe_stem(text: str, fallback: str = "posting", limit: int = MAX_NAME) -> str:
+    """safe_stem as it was before its shortcut, step by step."""
+    stem = slugify(text)
+    if len(stem) > limit:
+        cut = stem[: limit + 1]
+        stem = cut.rsplit("-", 1)[0] if "-" in cut[limit // 2 :] else stem[:limit]
+    stem = stem.strip("-") or fallback
+    if stem in WINDOWS_RESERVED:
+        stem = f"{stem}-{fallback}"
+    return stem
+
+
+@given(st.text(alphabet="abcz019-", max_size=100), st.sampled_from([MAX_NAME, 40, 3]))
+def test_safe_stem_shortcut_matches_the_full_steps(text: str, limit: int) -> None:
+    assert safe_stem(text, limit=limit) == _slow_safe_stem(text, limit=limit)
+    assert safe_stem(text, fallback="", limit=limit) == _slow_safe_stem(text, "", limit)
+
+
+@pytest.mark.parametrize("text", ["con", "lpt1", "a" * 81, "x--y", "-a", "a-", "ok-name-1"])
+def test_safe_stem_shortcut_on_the_edges(text: str) -> None:
+    assert safe_stem(text) == _slow_safe_stem(text)
+    assert safe_stem("con") == "con-posting"
+    assert safe_stem("ok-name-1") == "ok-name-1"
+
+
+def test_a_row_merged_onto_merged_defaults_gives_the_same_options() -> None:
+    guide = load_guide()
+    defaults = [
+        OptionLayer("employer.yaml", {"employer": {"name": "Acme"}, "salary": {"period": "hour"}}),
+        OptionLayer("environment", {"salary.min": "18"}, where={"salary.min": "JOBGEN_SALARY_MIN"}),
+        OptionLayer("--set", {"schedule": "Nights"}, usage=True),
+    ]
+    row = {"setting": "inpatient", "education": "associate", "salary.max": "22", "title": ""}
+    slow = options_from_layers(guide, [*defaults, OptionLayer("rows.csv row 1", row)])
+    merged = merge_values(merge_layers(defaults), row, "rows.csv row 1")
+    assert options_from_merged(guide, merged) == slow
+    assert merged["salary.min"].where == "JOBGEN_SALARY_MIN"
+    assert merged["schedule"].usage is True
+    assert "title" not in merged  # empty values are not given
+
+
+def test_a_row_error_still_names_the_row_and_the_field() -> None:
+    guide = load_guide()
+    base = merge_layers([OptionLayer("--set", {"setting": "inpatient", "education": "associate"})])
+    merged = merge_values(base, {"salary.min": "lots"}, "rows.csv row 7 (line 8)")
+    with pytest.raises(ValidationError) as caught:
+        options_from_merged(guide, merged)
+    assert "salary.min" in caught.value.format()
+    assert "rows.csv row 7 (line 8)" in caught.value.format()
+
+
+CSV = (
+    "setting,education,employer.name\n"
+    "inpatient,associate,Acme\n"
+    " , ,\n"  # blank: only spaces
+    "\n"
+    'outpatient,bachelor,"Two\nLines"\n'  # a quoted line break is one row
+    "inpatient,associate,Acme,extra\n"  # a bad row is still a row
+)
+
+
+def test_the_counting_pass_counts_what_the_rows_pass_reads(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text(CSV, encoding="utf-8")
+    opened = batch.open_input(path)
+    assert opened.count is not None
+    assert opened.count() == 3
+    rows = list(opened.rows)
+    assert [r.number for r in rows] == [1, 2, 3]
+    assert rows[1].values["employer.name"] == "Two\nLines"
+    assert rows[2].error is not None
+    counted = list(batch.read_csv(io.StringIO(CSV), "rows.csv", count_only=True))
+    assert [r.number for r in counted] == [1, 2, 3]
+
+
+def test_the_counting_pass_of_stdin_leaves_the_rows_to_read() -> None:
+    opened = batch.open_input(io.BytesIO(CSV.encode()), input_format="csv")
+    assert opened.count is not None
+    assert opened.count() == 3
+    assert [r.number for r in opened.rows] == [1, 2, 3]
+
+
+def test_the_counting_pass_reports_bad_bytes_as_the_rows_pass_does(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    good = b"inpatient,associate\n" * 3000  # past the first block the decoder reads
+    path.write_bytes(b"setting,education\n" + good + b"in\xffpatient,associate\n")
+    with pytest.raises(ValidationError) as by_rows:
+        list(batch.open_input(path).rows)
+    with pytest.raises(ValidationError) as by_count:
+        batch.run_batch(path, out_dir=tmp_path / "out")
+    assert by_count.value.format() == by_rows.value.format()
+    assert "is not UTF-8 text (byte 0xff after row " in by_count.value.format()
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_batch_files_and_manifest_are_the_same_with_either_job_count(
+    tmp_path: Path, jobs: str
+) -> None:
+    rows = "requisition_id,setting,education,employer.name\n" + "".join(
+        f"R-{i},{('inpatient', 'outpatient')[i % 2]},associate,Acme {i % 3}\n" for i in range(70)
+    )
+    source = tmp_path / "rows.csv"
+    source.write_text(rows, encoding="utf-8")
+    out = tmp_path / f"out{jobs}"
+    env = {"SOURCE_DATE_EPOCH": "1795824000"}
+    result = CliRunner().invoke(
+        cli, ["batch", str(source), "--out-dir", str(out), "--jobs", jobs], env=env
+    )
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    names = [p["name"] for p in manifest["postings"]]
+    assert names[:2] == ["r-0-acme-0-inpatient-facilities", "r-1-acme-1-outpatient-clinics"]
+    assert len(set(names)) == 70
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{n}.md" for n in names] + ["manifest.json"]
+    )
+    for entry in manifest["postings"]:
+        (record,) = entry["files"]
+        data = (out / record["path"]).read_bytes()
+        assert record["bytes"] == len(data)
+        assert record["sha256"] == hashlib.sha256(data).hexdigest()
+    # a rerun without --force leaves every file alone and says so
+    again = CliRunner().invoke(
+        cli, ["batch", str(source), "--out-dir", str(out), "--jobs", jobs], env=env
+    )
+    assert again.exit_code == 0, again.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["summary"]["skipped"] == 70
+
+
+def test_short_options_do_not_load_difflib_and_mistakes_are_still_explained() -> None:
+    code = (
+        "import sys\n"
+        "from jobgen.cli import main\n"
+        "sys.argv = ['jobgen', 'render', '-s', 'inpatient', '-E', 'associate', '-f', 'md']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('DIFFLIB', 'difflib' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    ).stdout
+    assert out.splitlines()[-1] == "DIFFLIB False"
+    runner = CliRunner()
+    wrong = runner.invoke(cli, ["render", "--employr", "x.yaml"])
+    assert wrong.exit_code == 2
+    assert "No such option '--employr'" in wrong.output
+    assert "--employer" in wrong.output  # the suggestion is still made
+    short = runner.invoke(cli, ["render", "-x"])
+    assert short.exit_code == 2
+    assert "No such option '-x'" in short.output
+    joined = runner.invoke(cli, ["render", "-sinpatient", "-Eassociate"])
+    assert joined.exit_code == 0, joined.output
+    assert joined.output.startswith("# ")
