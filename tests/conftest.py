@@ -3,9 +3,11 @@ missing, and fails instead when JOBGEN_REQUIRE_EXTERNAL=1 (set by .ci/run)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +16,15 @@ from jobgen.guide import Guide, load_guide
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE_TEXT = ROOT.parent / "shared" / "guides" / "mental-health-technician.txt"
+
+
+def load_tool(name: str) -> ModuleType:
+    """Import one of the scripts in tools/ (they are not a package) by file name."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def require_program(*names: str) -> str:

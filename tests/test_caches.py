@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.util
 import json
 from pathlib import Path
 
 import jinja2
 import pytest
+from conftest import load_tool
 
 import jobgen
 from jobgen import guide as guide_module
@@ -28,13 +28,7 @@ markdown_module = importlib.import_module("jobgen.render.markdown")
 
 
 def build_caches_tool():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(
-        "build_caches", ROOT / "tools" / "build_caches.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("build_caches")
 
 
 @pytest.mark.parametrize("slug", BUILTIN_GUIDES)

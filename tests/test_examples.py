@@ -6,18 +6,13 @@ When this fails after an intended change, run `python tools/regen_examples.py` a
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+from conftest import load_tool
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location(
-    "regen_examples", ROOT / "tools" / "regen_examples.py"
-)
-assert spec and spec.loader
-regen = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(regen)
+regen = load_tool("regen_examples")
 
 OUTPUTS = regen.outputs()
 

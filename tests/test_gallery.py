@@ -9,7 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import require_program
+from conftest import load_tool, require_program
 
 from jobgen.cli import cli
 from jobgen.gallery import build_gallery
@@ -111,16 +111,15 @@ def test_an_imported_guide_gets_its_own_grid(runner, tmp_path):
 @pytest.mark.external
 def test_chromium_renders_the_gallery_index(site, tmp_path):
     chromium = require_program("chromium", "chromium-browser", "google-chrome")
-    base = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]  # fmt: skip
-    uri = (site / "index.html").resolve().as_uri()
-    dom = subprocess.run([*base, "--dump-dom", uri], capture_output=True, text=True, timeout=180,
-                         check=True).stdout  # fmt: skip
+    regen = load_tool("regen_examples")
+    index, profile = site / "index.html", tmp_path / "profile"
+    dom = subprocess.run(regen.chromium_command(chromium, index, profile, "--dump-dom"),
+                         capture_output=True, text=True, timeout=180, check=True).stdout  # fmt: skip
     assert dom.count('<a class="view" href="variants/') == 16
     assert "<table>" in dom and "Example employers" in dom
     shot = tmp_path / "index.png"
-    subprocess.run([*base, "--hide-scrollbars", f"--screenshot={shot}", "--window-size=1200,900",
-                    uri], capture_output=True, timeout=180, check=True)  # fmt: skip
+    command = regen.chromium_command(chromium, index, profile, "--hide-scrollbars",
+                                     f"--screenshot={shot}", "--window-size=1200,900")  # fmt: skip
+    subprocess.run(command, capture_output=True, timeout=180, check=True)
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 20_000  # a painted page, not a blank one

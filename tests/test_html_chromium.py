@@ -3,7 +3,6 @@ lists, the JSON-LD script intact) and paints a non-trivial screenshot."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import struct
 import subprocess
@@ -12,17 +11,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import require_program
+from conftest import load_tool, require_program
 
 from jobgen import generate
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location(
-    "regen_examples", ROOT / "tools" / "regen_examples.py"
-)
-assert spec and spec.loader
-regen = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(regen)
+regen = load_tool("regen_examples")
 
 pytestmark = pytest.mark.external
 EMPLOYER = ROOT / "examples" / "riverside-inpatient.yaml"
