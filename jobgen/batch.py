@@ -45,7 +45,6 @@ import stat
 import string
 import tempfile
 import threading
-import warnings
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -81,7 +80,7 @@ from .output import (
     unique_stems,
     write_new,
 )
-from .render import EXTENSIONS, check_format, render
+from .render import EXTENSIONS, check_format, render_document
 
 INPUT_FORMATS = ("csv", "yaml", "jsonl")
 INPUT_EXTENSIONS = {
@@ -976,17 +975,20 @@ def process_row(ctx: _Context, task: _Task, to_sync: list[Path] | None = None) -
         options = options_from_merged(ctx.guide, merged, default_date=ctx.default_date)
         posting = compose(ctx.guide, options)
         plan: list[tuple[str, str, str, bytes | None]] = []
+        markdown: list[str] = []  # the template's output, rendered once for every format
         for fmt in ctx.formats:
             path, rel = _target(ctx, task.name, fmt)
             keep = not force and os.path.lexists(path)
             # an existing file stays and needs no rendering, but a dry run renders to validate
-            data = None if keep and not dry_run else _render(ctx, posting, fmt, notes)
+            data = None if keep and not dry_run else _render(ctx, posting, fmt, notes, markdown)
             plan.append((fmt, path, rel, None if keep else data))  # None: leave the file as is
         report = None
         if ctx.lint:
             from .lint import lint_posting
 
-            report = lint_posting(posting, template=ctx.template)
+            report = lint_posting(
+                posting, markdown=markdown[0] if markdown else None, template=ctx.template
+            )
         # skipped: at least one of the row's files already existed and was left as it was
         skipped = False
         files: list[FileRecord] = []
@@ -1027,18 +1029,28 @@ def process_row(ctx: _Context, task: _Task, to_sync: list[Path] | None = None) -
     )
 
 
-def _render(ctx: _Context, posting: Posting, fmt: str, notes: list[str]) -> bytes:
-    """Render one format, collecting its warnings (a DOCX that dropped a control character)."""
-    if fmt == "md":  # the template's own output: nothing to warn about, and catching costs
-        return render(posting, fmt, template=ctx.template)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        data = render(posting, fmt, template=ctx.template, reference_docx=ctx.reference_docx)
-    for item in caught:
-        note = f"{fmt}: {item.message}"
+def _render(
+    ctx: _Context, posting: Posting, fmt: str, notes: list[str], markdown: list[str]
+) -> bytes:
+    """Render one format, collecting its warnings (a DOCX that dropped a control character).
+
+    ``markdown`` holds the row's Markdown once a format has rendered it, so the template runs
+    once per row whatever the formats.
+    """
+    document = render_document(
+        posting,
+        fmt,
+        template=ctx.template,
+        reference_docx=ctx.reference_docx,
+        markdown=markdown[0] if markdown else None,
+    )
+    if document.markdown is not None and not markdown:
+        markdown.append(document.markdown)
+    for message in document.warnings:
+        note = f"{fmt}: {message}"
         if note not in notes:
             notes.append(note)
-    return data
+    return document.data
 
 
 def _remove(paths: Iterable[Path]) -> None:

@@ -18,7 +18,7 @@ from .employer import load_options
 from .errors import JobgenError, OutputError
 from .guide import Guide, load_guide
 from .output import safe_stem, unique_stems, write_atomic
-from .render import render
+from .render import render_document
 from .render.markdown import render_markdown
 
 INDEX_STYLE = """\
@@ -187,7 +187,9 @@ def gallery_files(
     for entry in entries:
         outputs[Path(f"{entry.stem}.html")] = _page(entry)
         outputs[Path(f"{entry.stem}.md")] = entry.markdown.encode("utf-8")
-        outputs[Path(f"{entry.stem}.docx")] = render(entry.posting, "docx")
+        outputs[Path(f"{entry.stem}.docx")] = render_document(
+            entry.posting, "docx", markdown=entry.markdown
+        ).data
     return outputs
 
 
