@@ -200,18 +200,30 @@ def read_csv(stream: IO[str], name: str, *, count_only: bool = False) -> Iterato
     try:
         header = next(reader)
         columns = _csv_columns(header, name)
+        width = len(columns)
+        named = [key for key in columns if key is not None]  # every column has a field: the
+        simple = len(named) == width  # usual file, whose rows take the short way below
         number = 0
         end = reader.line_num
         for cells in reader:
             start, end = end + 1, reader.line_num
-            if not "".join(cells).strip():  # a blank row: every cell empty or spaces
+            joined = "".join(cells)
+            if not joined or joined.isspace():  # a blank row: every cell empty or spaces
                 continue
             number += 1
             if count_only:
                 yield cast("Row", _Counted(number))
                 continue
             label = f"{name} row {number} (line {start})"
-            values: dict[str, str] = {}
+            if simple and len(cells) <= width:
+                # what the loop below makes of such a row, without its per-cell checks
+                pairs = zip(named, cells, strict=False)  # a short row leaves the rest unset
+                values = {key: cell for key, cell in pairs if cell and not cell.isspace()}
+                if "\r" in joined:
+                    values = {key: cell.replace("\r\n", "\n") for key, cell in values.items()}
+                yield Row(number, label, values)
+                continue
+            values = {}
             error = None
             for i, cell in enumerate(cells):
                 if not cell.strip():
@@ -680,6 +692,16 @@ def assign_names(
     return [name for _row, name in named]
 
 
+_NAME_SOURCES = {
+    "id": "requisition_id",
+    "employer": "employer.name",
+    "title": "title",
+    "setting": "setting",
+    "education": "education",
+}
+"""The employer field each name field comes from (``row`` is the row's number)."""
+
+
 def _named_rows(
     guide: Guide,
     rows: Iterable[Row],
@@ -689,12 +711,19 @@ def _named_rows(
     defaults: Sequence[Mapping[str, Any]],
 ) -> Iterator[tuple[Row, str]]:
     """Each row with its name, one row at a time (``total`` sets the width of ``{row}``); only
-    the names given so far are kept, to keep the next ones unique."""
+    the names given so far are kept, to keep the next ones unique.
+
+    The names are :func:`name_fields` filled into :func:`format_name`, made in fewer steps: the
+    defaults' values are looked up once (a row's own value wins over them, as in
+    :func:`_raw_text`), and a setting's or education level's slug, like each field's slug, is
+    made once per distinct text.
+    """
     width = len(str(total))
     used = [k for k in NAME_FIELDS if k in _pattern_fields(pattern)]
+    base = {k: _raw_text(defaults, _NAME_SOURCES[k]) for k in used if k != "row"}
     current: list[Row] = []
-
     slugs: dict[str, str] = {}  # a field's slug (format_name's first step), by its text
+    choices: dict[tuple[str, str], str] = {}  # a setting's or education level's slug, by text
 
     def slug(text: str) -> str:
         made = slugs.get(text)
@@ -704,12 +733,37 @@ def _named_rows(
             made = slugs[text] = safe_stem(text, fallback="", limit=MAX_NAME_FIELD)
         return made
 
+    def choice(key: str, text: str) -> str:
+        made = choices.get((key, text))
+        if made is None:
+            try:
+                resolve = guide.resolve_setting if key == "setting" else guide.resolve_education
+                made = resolve(text).slug
+            except JobgenError:
+                made = text
+            if len(choices) >= 4096:
+                choices.clear()
+            choices[(key, text)] = made
+        return made
+
     def stems() -> Iterator[str]:
         for row in rows:
             current.append(row)
-            fields = name_fields(guide, row.number, width, [*defaults, row.values], used)
-            # format_name(pattern, fields), with each field's slug made once per distinct text
-            yield safe_stem(pattern.format_map({k: slug(val) for k, val in fields.items()}))
+            values = (row.values,)
+            fields: dict[str, str] = {}
+            for key in used:
+                if key == "row":
+                    fields[key] = slug(str(row.number).zfill(width))
+                    continue
+                text = _raw_text(values, _NAME_SOURCES[key]) or base[key]
+                if key == "id":
+                    text = text or str(row.number).zfill(width)
+                elif key == "title":
+                    text = text or guide.occupation
+                elif key != "employer" and text:
+                    text = choice(key, text)
+                fields[key] = slug(text)
+            yield safe_stem(pattern.format_map(fields))
 
     for name in unique_stems(stems(), taken=[Path(MANIFEST_NAME).stem]):
         yield current.pop(), name
@@ -854,9 +908,10 @@ class BatchInterrupted(KeyboardInterrupt):
 # --------------------------------------------------------------------------- one row
 
 
-@dataclass(frozen=True)
-class _Task:
-    index: int
+class _Task(NamedTuple):
+    """One row to render: its place in the batch (0-based), the row, its file name stem."""
+
+    position: int
     row: Row
     name: str
 
@@ -877,6 +932,14 @@ class _Context:
     lint: bool = False
     merged: Mapping[str, Any] | None = None
     """``defaults`` merged once (:func:`jobgen.employer.merge_layers`); each row goes onto it."""
+    existing: frozenset[str] | None = None
+    """Names in the output folder before the batch began (None: look at each target): a name
+    not among them needs no look on disk (one made meanwhile still stops the write: see
+    :func:`jobgen.output.write_new`)."""
+    manifest: bool = True
+    """Rows report their manifest entries (as JSON lines), to be spooled by the parent."""
+    every_result: bool = True
+    """Rows report every :class:`RowResult` (else only the failed rows', and counts)."""
 
     @property
     def folder(self) -> str:
@@ -976,9 +1039,10 @@ def process_row(ctx: _Context, task: _Task, to_sync: list[Path] | None = None) -
         posting = compose(ctx.guide, options)
         plan: list[tuple[str, str, str, bytes | None]] = []
         markdown: list[str] = []  # the template's output, rendered once for every format
+        existing = ctx.existing
         for fmt in ctx.formats:
             path, rel = _target(ctx, task.name, fmt)
-            keep = not force and os.path.lexists(path)
+            keep = not force and (existing is None or rel in existing) and os.path.lexists(path)
             # an existing file stays and needs no rendering, but a dry run renders to validate
             data = None if keep and not dry_run else _render(ctx, posting, fmt, notes, markdown)
             plan.append((fmt, path, rel, None if keep else data))  # None: leave the file as is
@@ -1111,16 +1175,43 @@ def _init_worker(ctx: _Context) -> None:
     _warm(ctx)
 
 
-def _run_chunk(tasks: Sequence[_Task]) -> list[RowResult]:
-    """A worker's task: render a chunk of rows, then flush their files together, before the
-    parent hears of them."""
-    ctx = _WORKER
-    assert ctx is not None, "worker not initialised"
+class _Done(NamedTuple):
+    """What a chunk of rows reports to the parent: small, so handing it over costs little."""
+
+    rows: int
+    lines: str
+    """The rows' manifest entries, one JSON line each (empty without a manifest)."""
+    counts: dict[str, int]
+    results: list[RowResult]
+    """Every row's result when the caller wants them all (``every_result``), else the failed."""
+
+
+def _report(ctx: _Context, results: Sequence[RowResult]) -> _Done:
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    lines = "".join([_ENTRY(r.to_dict()) + "\n" for r in results]) if ctx.manifest else ""
+    kept = list(results) if ctx.every_result else [r for r in results if r.status == "error"]
+    return _Done(len(results), lines, counts, kept)
+
+
+def _run_tasks(ctx: _Context, tasks: Sequence[_Task], stop: _Stop | None = None) -> _Done:
+    """Render a chunk of rows, flush their files to disk together (:func:`_sync`), and report
+    them; with ``stop``, rows after a Ctrl-C are left for the manifest's ``not_run``."""
     done: list[tuple[_Task, RowResult, list[Path]]] = []
     for task in tasks:
+        if stop is not None and stop.requested:
+            break
         written: list[Path] = []
         done.append((task, process_row(ctx, task, written), written))
-    return _sync(ctx, done)
+    return _report(ctx, _sync(ctx, done))
+
+
+def _run_chunk(tasks: Sequence[_Task]) -> _Done:
+    """A worker's task: a chunk of rows, reported once their files are on disk."""
+    ctx = _WORKER
+    assert ctx is not None, "worker not initialised"
+    return _run_tasks(ctx, tasks)
 
 
 class _Stop:
@@ -1155,9 +1246,9 @@ _ENTRY = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class _Collector:
-    """Takes results as they finish and hands them on in row order: to ``on_result``, to the
-    manifest's spool, to the counts. Only rows still waiting for an earlier one are held, plus
-    every result when ``keep`` (else only the failed ones)."""
+    """Takes chunks of results as they finish and hands them on in row order: to
+    ``on_result``, to the manifest's spool, to the counts. Only chunks still waiting for an
+    earlier one are held, plus every result when ``keep`` (else only the failed ones)."""
 
     def __init__(
         self,
@@ -1168,7 +1259,7 @@ class _Collector:
         keep: bool = True,
     ) -> None:
         self.total = total
-        self.waiting: dict[int, RowResult] = {}
+        self.waiting: dict[int, _Done] = {}
         self.next = 0
         self.done = 0
         self.on_result = on_result
@@ -1178,19 +1269,24 @@ class _Collector:
         self.kept: list[RowResult] = []
         self.counts = {"ok": 0, "error": 0, "skipped": 0}
 
-    def add(self, index: int, result: RowResult) -> None:
-        self.waiting[index] = result
-        self.done += 1
+    def add(self, index: int, chunk: _Done) -> None:
+        """The results of the rows from ``index`` on (a chunk of consecutive rows)."""
+        self.waiting[index] = chunk
+        self.done += chunk.rows
         while self.next in self.waiting:
-            row = self.waiting.pop(self.next)
+            ready = self.waiting.pop(self.next)
             if self.on_result is not None:
-                self.on_result(row)
+                for row in ready.results:
+                    self.on_result(row)
             if self.spool is not None:
-                self.spool.write(_ENTRY(row.to_dict()) + "\n")
-            self.counts[row.status] = self.counts.get(row.status, 0) + 1
-            if self.keep or row.status == "error":
-                self.kept.append(row)
-            self.next += 1
+                self.spool.write(ready.lines)
+            for status, n in ready.counts.items():
+                self.counts[status] = self.counts.get(status, 0) + n
+            if self.keep:
+                self.kept.extend(ready.results)
+            else:
+                self.kept.extend(r for r in ready.results if r.status == "error")
+            self.next += ready.rows
         if self.progress is not None:
             self.progress(self.done, self.total)
 
@@ -1198,15 +1294,17 @@ class _Collector:
         return tuple(self.kept)
 
 
-def _run_in_process(ctx: _Context, tasks: Iterable[_Task], out: _Collector, stop: _Stop) -> None:
-    """Render the rows here, one at a time, each reported as soon as it is done (its files
-    flushed one by one, as ``jobgen render`` does; workers flush a chunk's files together)."""
+def _run_in_process(
+    ctx: _Context, chunks: Iterable[Sequence[_Task]], out: _Collector, stop: _Stop
+) -> None:
+    """Render the rows here, a chunk at a time, as a worker does: each chunk's files are
+    flushed to disk together before its rows are reported."""
     _warm(ctx)
     try:
-        for task in tasks:
+        for chunk in chunks:
             if stop.requested:
                 return
-            out.add(task.index, process_row(ctx, task))
+            out.add(chunk[0].position, _run_tasks(ctx, chunk, stop))
     finally:
         gc.unfreeze()  # this process goes on after the batch (a library caller's, say)
 
@@ -1218,7 +1316,7 @@ def _run_pool(
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(ctx,)
     )
-    running: dict[Future[list[RowResult]], Sequence[_Task]] = {}
+    running: dict[Future[_Done], Sequence[_Task]] = {}
     queue = iter(chunks)
     hard_stop = False
     try:
@@ -1238,12 +1336,11 @@ def _run_pool(
             for future in done:
                 chunk = running.pop(future)
                 try:
-                    results = future.result()
+                    report = future.result()
                 except Exception as exc:  # a worker died (killed, out of memory)
                     why = f"a worker process failed: {type(exc).__name__}: {exc}"
-                    results = [_failed(t, f"{t.row.source}: {why}") for t in chunk]
-                for task, result in zip(chunk, results, strict=True):
-                    out.add(task.index, result)
+                    report = _report(ctx, [_failed(t, f"{t.row.source}: {why}") for t in chunk])
+                out.add(chunk[0].position, report)
     except KeyboardInterrupt:
         hard_stop = True  # a second Ctrl-C: do not wait for running rows
         raise
@@ -1314,6 +1411,15 @@ def _prepare_out_dir(out_dir: Path) -> None:
         raise OutputError(
             f"cannot create the output folder: {exc.strerror or exc}", source=str(out_dir)
         ) from None
+
+
+def _names_in(folder: Path) -> frozenset[str] | None:
+    """The names of the entries in ``folder`` (None if it cannot be listed: look at each)."""
+    try:
+        with os.scandir(folder) as entries:
+            return frozenset(entry.name for entry in entries)
+    except OSError:
+        return None
 
 
 def _cpu_count() -> int:
@@ -1427,6 +1533,9 @@ def run_batch(
         reference_docx=reference_path,
         lint=lint,
         merged=merge_layers(layers),
+        existing=None if force or dry_run else _names_in(out),
+        manifest=not dry_run,
+        every_result=keep_results or on_result is not None,
     )
     named = _named_rows(g, rows, total, pattern=pattern, defaults=[lay.values for lay in layers])
     tasks = (_Task(i, row, name) for i, (row, name) in enumerate(named))
@@ -1455,10 +1564,11 @@ def run_batch(
         if spool is not None:  # a Ctrl-C while the manifest is written waits for it
             cleanup.callback(spool.close)
         try:
+            chunks = _chunks(tasks, total, workers, fmts)
             if workers <= 1:
-                _run_in_process(ctx, tasks, collector, stop)
+                _run_in_process(ctx, chunks, collector, stop)
             else:
-                _run_pool(ctx, _chunks(tasks, total, workers, fmts), workers, collector, stop)
+                _run_pool(ctx, chunks, workers, collector, stop)
         except KeyboardInterrupt:
             stop.requested = True
         except BaseException:

@@ -68,7 +68,6 @@ _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0
 _TEMP_FLAGS |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 _temp_counter = itertools.count()
 _os_write = os.write  # one name for the tests to make a disk full
-_HAS_FCHMOD = hasattr(os, "fchmod")
 
 
 def fsync_error(exc: OSError, path: str | Path) -> OutputError:
@@ -84,7 +83,8 @@ def _temp_sibling(folder: str, name: str) -> tuple[int, str]:
             folder, f".{name[:64]}.{os.getpid()}-{next(_temp_counter)}.tmp"
         )
         try:
-            return os.open(candidate, _TEMP_FLAGS, 0o644), candidate
+            # 0o666 less the umask, as for any new file (0o644 with the usual umask 022)
+            return os.open(candidate, _TEMP_FLAGS, 0o666), candidate
         except FileExistsError:  # left by another process: take the next name
             continue
 
@@ -108,8 +108,6 @@ def write_new(
                     view = memoryview(piece)[written:]
                     while view:
                         view = view[_os_write(fd, view) :]
-            if _HAS_FCHMOD:  # 0o644 whatever the umask, as jobgen always wrote
-                os.fchmod(fd, 0o644)
             if sync:
                 os.fsync(fd)
         finally:
