@@ -37,7 +37,6 @@ import hashlib
 import io
 import itertools
 import json
-import multiprocessing
 import os
 import re
 import signal
@@ -46,11 +45,10 @@ import string
 import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, BinaryIO, NamedTuple, cast
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, NamedTuple, cast
 
 from . import __version__
 from . import _validate as v
@@ -81,6 +79,9 @@ from .output import (
     write_new,
 )
 from .render import EXTENSIONS, check_format, render_document
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 INPUT_FORMATS = ("csv", "yaml", "jsonl")
 INPUT_EXTENSIONS = {
@@ -1312,6 +1313,9 @@ def _run_in_process(
 def _run_pool(
     ctx: _Context, chunks: Iterable[Sequence[_Task]], workers: int, out: _Collector, stop: _Stop
 ) -> None:
+    import multiprocessing  # here: a batch run in this process needs neither
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     context = multiprocessing.get_context(START_METHOD)
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(ctx,)

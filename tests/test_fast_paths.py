@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import jobgen
-from jobgen._yaml import _LiteralLoader, _Loader, parse_yaml
+from jobgen._yaml import parse_yaml
+from jobgen._yaml_loader import _LiteralLoader, _Loader
 from jobgen.errors import ValidationError
 from jobgen.output import write_atomic, write_new
 from jobgen.render.docx import DocumentMeta, build_docx, default_reference_path

@@ -1234,7 +1234,7 @@ class TestExitCodes:
 
 
 def test_yaml_loader_never_builds_python_objects():
-    from jobgen._yaml import _LiteralLoader, _Loader
+    from jobgen._yaml_loader import _LiteralLoader, _Loader
 
     with pytest.raises(ValidationError, match="could not determine a constructor"):
         parse_yaml("!!python/object/apply:os.system ['true']\n", "x.yaml")
