@@ -192,7 +192,8 @@ def read_csv(stream: IO[str], name: str, *, count_only: bool = False) -> Iterato
 
     Empty cells leave a field unset; list fields take entries separated by ``;``. Fully blank
     rows are ignored. An unknown or repeated header raises :class:`ValidationError` before any
-    row is produced. ``count_only`` yields stand-ins that carry only each row's number.
+    row is produced. ``count_only`` yields one stand-in whose ``number`` is the count of rows
+    (none for no rows).
     """
     first = stream.readline()
     if not first.strip():
@@ -205,6 +206,17 @@ def read_csv(stream: IO[str], name: str, *, count_only: bool = False) -> Iterato
         named = [key for key in columns if key is not None]  # every column has a field: the
         simple = len(named) == width  # usual file, whose rows take the short way below
         number = 0
+        if count_only:  # a tight loop: one stand-in for all the rows, with their count
+            try:
+                for cells in reader:
+                    joined = "".join(cells)
+                    if joined and not joined.isspace():
+                        number += 1
+            except UnicodeDecodeError as exc:
+                raise _not_utf8(exc, number, name) from None
+            if number:
+                yield cast("Row", _Counted(number))
+            return
         end = reader.line_num
         for cells in reader:
             start, end = end + 1, reader.line_num
@@ -212,9 +224,6 @@ def read_csv(stream: IO[str], name: str, *, count_only: bool = False) -> Iterato
             if not joined or joined.isspace():  # a blank row: every cell empty or spaces
                 continue
             number += 1
-            if count_only:
-                yield cast("Row", _Counted(number))
-                continue
             label = f"{name} row {number} (line {start})"
             if simple and len(cells) <= width:
                 # what the loop below makes of such a row, without its per-cell checks
@@ -329,7 +338,8 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 class _Counted(NamedTuple):
-    """What ``count_only`` yields instead of a :class:`Row`: its number, all a count needs."""
+    """What ``count_only`` yields instead of a :class:`Row`: a row's number (CSV: only the
+    last row's, which is the count), all a count needs."""
 
     number: int
 
@@ -363,6 +373,14 @@ def read_jsonl(stream: IO[str], name: str, *, count_only: bool = False) -> Itera
         yield Row(number, label, value)
 
 
+def _count(stand_ins: Iterator[Row]) -> int:
+    """The number of rows a ``count_only`` pass found: its last stand-in's number."""
+    last = 0
+    for row in stand_ins:
+        last = row.number
+    return last
+
+
 def _decoded(rows: Iterator[Row], name: str) -> Iterator[Row]:
     """Turn a decoding failure in the middle of a streamed file into a clear error."""
     last = 0
@@ -371,12 +389,16 @@ def _decoded(rows: Iterator[Row], name: str) -> Iterator[Row]:
             last = row.number
             yield row
     except UnicodeDecodeError as exc:
-        raise ValidationError(
-            f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
-            f"{f'after row {last}' if last else 'in the header or the first rows'})",
-            source=name,
-            hint="save the file as UTF-8 (in Excel: 'CSV UTF-8')",
-        ) from None
+        raise _not_utf8(exc, last, name) from None
+
+
+def _not_utf8(exc: UnicodeDecodeError, last: int, name: str) -> ValidationError:
+    return ValidationError(
+        f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+        f"{f'after row {last}' if last else 'in the header or the first rows'})",
+        source=name,
+        hint="save the file as UTF-8 (in Excel: 'CSV UTF-8')",
+    )
 
 
 def input_format_for(name: str) -> str | None:
@@ -508,7 +530,7 @@ def open_input(
             return _stream_rows(binary, stream_format, label, close=True, count_only=count_only)
 
         def count() -> int:
-            return sum(1 for _ in reopen(count_only=True))
+            return _count(reopen(count_only=True))
 
         return BatchInput(label, fmt, None, reopen(), reopen, count)
     if isinstance(source, io.IOBase) or hasattr(source, "read"):
@@ -541,7 +563,7 @@ def open_input(
         def count() -> int:
             spool.seek(0)
             try:
-                return sum(1 for _ in _stream_rows(spool, fmt, label, close=False, count_only=True))
+                return _count(_stream_rows(spool, fmt, label, close=False, count_only=True))
             finally:
                 spool.seek(0)  # for the rows, which start reading when first asked
 
