@@ -1038,7 +1038,7 @@ def _choice_missing(ctx: _Context, merged: Mapping[str, Any], source: str) -> No
             )
 
 
-def process_row(ctx: _Context, task: _Task, to_sync: list[Path] | None = None) -> RowResult:
+def process_row(ctx: _Context, task: _Task, to_sync: list[str] | None = None) -> RowResult:
     """Validate, compose, render and write one row; never raises for a bad row.
 
     Every format is rendered before any file is written, so a row that fails (say, JSON-LD
@@ -1049,7 +1049,7 @@ def process_row(ctx: _Context, task: _Task, to_sync: list[Path] | None = None) -
     row = task.row
     if row.error is not None:
         return _failed(task, row.error)
-    created: list[Path] = []
+    created: list[str] = []  # paths as strings: a batch makes thousands
     notes: list[str] = []
     force = ctx.force
     dry_run = ctx.dry_run
@@ -1089,9 +1089,9 @@ def process_row(ctx: _Context, task: _Task, to_sync: list[Path] | None = None) -
                     data = None  # someone else created it meanwhile: leave it
                 else:
                     if not force:
-                        created.append(Path(path))
+                        created.append(path)
                     if to_sync is not None:
-                        to_sync.append(Path(path))
+                        to_sync.append(path)
             if data is None:
                 skipped = True
                 files.append(_existing(fmt, Path(path), rel))
@@ -1140,13 +1140,13 @@ def _render(
     return document.data
 
 
-def _remove(paths: Iterable[Path]) -> None:
+def _remove(paths: Iterable[str]) -> None:
     for path in paths:
         with contextlib.suppress(OSError):
-            path.unlink()
+            os.unlink(path)
 
 
-def _sync(ctx: _Context, done: list[tuple[_Task, RowResult, list[Path]]]) -> list[RowResult]:
+def _sync(ctx: _Context, done: list[tuple[_Task, RowResult, list[str]]]) -> list[RowResult]:
     """Flush the files of several rows to disk at once (after the first, a file system has
     little left to do for the others: one journal commit instead of one per file). A row whose
     files cannot be flushed fails, and the files it created are removed."""
@@ -1221,11 +1221,11 @@ def _report(ctx: _Context, results: Sequence[RowResult]) -> _Done:
 def _run_tasks(ctx: _Context, tasks: Sequence[_Task], stop: _Stop | None = None) -> _Done:
     """Render a chunk of rows, flush their files to disk together (:func:`_sync`), and report
     them; with ``stop``, rows after a Ctrl-C are left for the manifest's ``not_run``."""
-    done: list[tuple[_Task, RowResult, list[Path]]] = []
+    done: list[tuple[_Task, RowResult, list[str]]] = []
     for task in tasks:
         if stop is not None and stop.requested:
             break
-        written: list[Path] = []
+        written: list[str] = []
         done.append((task, process_row(ctx, task, written), written))
     return _report(ctx, _sync(ctx, done))
 
