@@ -1186,7 +1186,8 @@ def _warm(ctx: _Context) -> None:
 
         with contextlib.suppress(JobgenError):  # reported for the first row that needs it
             _reference(ctx.reference_docx)
-    gc.collect()
+    # no gc.collect() first: a full collection of everything imported costs ~7 ms, and at this
+    # point it finds nothing to free (measured: 0 unreachable objects after start-up)
     gc.freeze()
 
 
