@@ -65,12 +65,15 @@ class Plan:
     batch_sizes: tuple[int, ...]
     batch_jobs: tuple[int, ...] = (1, 2)
     batch_formats: tuple[str, ...] = ("md", "docx")
+    batch_runs: int = 3
 
 
 FULL = Plan(
     startup_runs=21, posting_rounds=15, corpus=48, pandoc_runs=20, batch_sizes=(1_000, 10_000)
 )
-QUICK = Plan(startup_runs=1, posting_rounds=2, corpus=4, pandoc_runs=1, batch_sizes=(10, 20))
+QUICK = Plan(
+    startup_runs=1, posting_rounds=2, corpus=4, pandoc_runs=1, batch_sizes=(10, 20), batch_runs=1
+)
 
 
 @dataclass
@@ -440,6 +443,8 @@ class Launcher:
 
 
 def measure_batch(plan: Plan, report: Report, scratch: Path, launcher: Launcher) -> None:
+    """Each batch ``plan.batch_runs`` times; the --jobs counts of one size and format take turns
+    (so a busy moment on the machine hits each alike) and each figure is the median run."""
     if not batch_available():
         report.notes.append("`jobgen batch` is not in this checkout yet: no batch figures")
         return
@@ -448,24 +453,33 @@ def measure_batch(plan: Plan, report: Report, scratch: Path, launcher: Launcher)
         source = scratch / f"rows-{size}.csv"
         write_csv(source, size)
         for fmt in plan.batch_formats:
+            runs: dict[int, list[tuple[float, int, int, float, int]]] = {}
+            for _ in range(plan.batch_runs):
+                for jobs in plan.batch_jobs:
+                    out = scratch / f"out-{size}-{fmt}-{jobs}"
+                    argv = [sys.executable, *JOBGEN, "batch", str(source), "--out-dir", str(out)]
+                    argv += ["-f", fmt, "--jobs", str(jobs)]
+                    seconds, status, peak, cpu = launcher.run(argv, env, scratch)
+                    written = sum(1 for p in out.iterdir() if p.suffix == f".{fmt}")
+                    shutil.rmtree(out, ignore_errors=True)
+                    runs.setdefault(jobs, []).append((seconds, status, peak, cpu, written))
             for jobs in plan.batch_jobs:
-                out = scratch / f"out-{size}-{fmt}-{jobs}"
-                argv = [sys.executable, *JOBGEN, "batch", str(source), "--out-dir", str(out)]
-                argv += ["-f", fmt, "--jobs", str(jobs)]
-                seconds, status, peak, cpu = launcher.run(argv, env, scratch)
-                written = sum(1 for p in out.iterdir() if p.suffix == f".{fmt}")
-                shutil.rmtree(out, ignore_errors=True)
+                times = sorted(r[0] for r in runs[jobs])
+                seconds = statistics.median(times)
                 report.batch.append(
                     {
                         "rows": size,
                         "format": fmt,
                         "jobs": jobs,
                         "seconds": seconds,
+                        "runs_seconds": times,
                         "per_second": size / seconds,
-                        "peak_mib": peak / 1024,
-                        "cpu_ms_per_posting": cpu * 1000 / size,
-                        "exit": status,
-                        "written": written,
+                        "peak_mib": max(r[2] for r in runs[jobs]) / 1024,
+                        "cpu_ms_per_posting": statistics.median(r[3] for r in runs[jobs])
+                        * 1000
+                        / size,
+                        "exit": max(r[1] for r in runs[jobs]),
+                        "written": min(r[4] for r in runs[jobs]),
                     }
                 )
 
@@ -615,15 +629,16 @@ def markdown_report(report: Report, argv: Sequence[str]) -> str:
             "",
             "## `jobgen batch` (whole command: start-up, reading, rendering, writing files)",
             "",
-            "| Rows | Format | --jobs | Time | Postings/s | CPU per posting | Peak memory "
-            "(largest process) |",
-            "|---:|---|---:|---:|---:|---:|---:|",
+            "| Rows | Format | --jobs | Time (median) | All runs | Postings/s | CPU per posting "
+            "| Peak memory (largest process) |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|",
         ]
         for b in report.batch:
             status = "" if b["exit"] == 0 else f" (exit {b['exit']})"
+            every = ", ".join(f"{t:.2f}" for t in b.get("runs_seconds", [b["seconds"]]))
             lines.append(
                 f"| {b['rows']:,} | {b['format']} | {b['jobs']} | {b['seconds']:.2f} s{status} | "
-                f"{b['per_second']:,.0f} | {b['cpu_ms_per_posting']:.2f} ms | "
+                f"{every} s | {b['per_second']:,.0f} | {b['cpu_ms_per_posting']:.2f} ms | "
                 f"{b['peak_mib']:.0f} MiB |"
             )
     if report.notes:
@@ -678,6 +693,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="batch sizes to run (default: 1000,10000; --quick: 10,20)",
     )
     parser.add_argument(
+        "--runs",
+        type=int,
+        metavar="N",
+        help="runs of each batch, the median reported (default: 3; --quick: 1)",
+    )
+    parser.add_argument(
         "--scratch",
         metavar="DIR",
         help="where batch output and pandoc files go (default: /dev/shm when it is a RAM "
@@ -693,6 +714,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.rows:
         sizes = tuple(int(n) for n in args.rows.split(",") if n.strip())
         plan = dataclasses.replace(plan, batch_sizes=sizes)
+    if args.runs:
+        plan = dataclasses.replace(plan, batch_runs=max(1, args.runs))
     launcher = Launcher()  # first, while this process is small
     report = Report(machine=machine())
     gc.collect()
