@@ -56,9 +56,13 @@ _ESCAPED_MAX = 4096
 
 def _finalize(value: Any) -> str:
     """Every value a template prints passes through here (Jinja2's ``finalize``)."""
-    if value is None:
+    if type(value) is str:  # most values: plain text, mostly escaped before
+        escaped = _ESCAPED.get(value)
+        if escaped is not None:
+            return escaped
+    elif value is None:
         return ""
-    if isinstance(value, Markdown):
+    elif isinstance(value, Markdown):
         return value
     text = str(value)
     escaped = _ESCAPED.get(text)
