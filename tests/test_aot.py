@@ -428,3 +428,22 @@ def test_random_templates_render_as_jinja2_does(source: str, context: dict[str, 
         assert got[0] == "error", (source, got)
     else:
         assert got == expected, source
+
+
+def test_finalize_gives_every_kind_of_value_what_it_gave_before() -> None:
+    """_finalize returns a cached escape of a plain string at once; everything else as before:
+    None prints nothing, Markdown as it is, anything else escaped as its str()."""
+    import datetime as dt
+
+    from jobgen.render._markup import Markdown, escape_markdown
+
+    class Text(str):
+        pass
+
+    for value in ("*a*", "*a*", "plain", "", Text("#1 *b*"), Markdown("**kept**"), None, 7, 1.5):
+        expected = "" if value is None else value if isinstance(value, Markdown) else None
+        if expected is None:
+            expected = escape_markdown(str(value))
+        assert _finalize(value) == expected
+        assert type(_finalize(value)) is type(expected)
+    assert _finalize(dt.date(2026, 1, 2)) == "2026-01-02"
