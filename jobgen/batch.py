@@ -1177,10 +1177,10 @@ def _warm(ctx: _Context) -> None:
     """Load what every row uses once, before the first row: the template, the DOCX reference;
     then move the long-lived objects out of the garbage collector's way (``gc.freeze``), so
     collections scan only each row's own garbage (the caller unfreezes, if it lives on)."""
-    from .render.markdown import load_template
+    from .render.markdown import prepare_template
 
     with contextlib.suppress(JobgenError):  # the parent already reported template errors
-        load_template(ctx.template)
+        prepare_template(ctx.template)
     if "docx" in ctx.formats:
         from .render.docx import _reference
 
@@ -1520,9 +1520,9 @@ def run_batch(
     env = os.environ if environ is None else environ
     template_path = Path(template) if template is not None else None
     reference_path = Path(reference_docx) if reference_docx is not None else None
-    from .render.markdown import load_template
+    from .render.markdown import prepare_template
 
-    load_template(template_path)  # a template syntax error stops the batch before any row
+    prepare_template(template_path)  # a template syntax error stops the batch before any row
 
     batch_input = open_input(source, input_format=input_format, name=input_name)
     layers: list[OptionLayer] = []

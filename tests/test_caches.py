@@ -1,4 +1,4 @@
-"""The caches that keep start-up fast: the built-in guide's JSON and the precompiled template.
+"""The caches that keep start-up fast: the built-in guide's JSON and the compiled template.
 
 Each is used only when its key matches its source, so a stale one costs speed, never
 correctness; these tests fail when one is stale (run `python tools/build_caches.py`).
@@ -11,7 +11,6 @@ import importlib
 import json
 from pathlib import Path
 
-import jinja2
 import pytest
 from conftest import load_tool
 
@@ -19,7 +18,7 @@ import jobgen
 from jobgen import guide as guide_module
 from jobgen._yaml import load_yaml_file
 from jobgen.guide import BUILTIN_GUIDES, _builtin_path, cache_path, guide_from_data, load_guide
-from jobgen.render.markdown import DEFAULT_TEMPLATE, PRECOMPILED_PATH, load_template
+from jobgen.render.markdown import DEFAULT_TEMPLATE, load_template
 
 ROOT = Path(__file__).resolve().parent.parent
 STALE = "is stale: run python tools/build_caches.py and commit the result"
@@ -72,24 +71,21 @@ def test_a_stale_or_broken_guide_cache_is_ignored(
         guide_module._load_builtin.cache_clear()
 
 
-def test_the_precompiled_template_is_keyed_on_the_template_and_jinja2() -> None:
-    from jobgen.render import _posting_md_j2 as compiled
+def test_the_compiled_template_is_keyed_on_the_template_text() -> None:
+    from jobgen.render import _posting_md as compiled
 
     template = ROOT / "templates" / DEFAULT_TEMPLATE
-    assert hashlib.sha256(template.read_bytes()).hexdigest() == compiled.TEMPLATE_SHA256, STALE
-    if jinja2.__version__ == compiled.JINJA2_VERSION:
-        assert PRECOMPILED_PATH.read_text(encoding="utf-8") == (
-            markdown_module.precompiled_source()
-        ), STALE
-        # in use: the built-in template's code is the module's
-        assert load_template().root_render_func.__module__ == compiled.__name__
+    assert template.read_text(encoding="utf-8") == compiled.TEMPLATE_SOURCE, STALE
+    # in use: the built-in template renders through the module's code
+    found = markdown_module._compiled_builtin()
+    assert found is not None and found.render.__module__ == compiled.__name__
 
 
 def test_compiling_the_template_gives_the_same_postings(guide, tmp_path: Path) -> None:
-    """The fallback (no precompiled module, or another Jinja2) renders exactly the same, and a
-    user's copy of the built-in template (sandboxed) does too."""
-    builtin = load_template()
-    fallback = markdown_module._builtin.__wrapped__(str(builtin.filename), 0.0)
+    """Jinja2's rendering of the built-in template (the fallback when the compiled module is
+    stale) gives exactly the compiled module's postings, and a user's copy of the built-in
+    template (sandboxed) does too. (tests/test_aot.py compares far more postings.)"""
+    fallback = load_template()
     copy = tmp_path / "mine.md.j2"
     copy.write_bytes((ROOT / "templates" / DEFAULT_TEMPLATE).read_bytes())
     examples = sorted((ROOT / "examples").glob("*.yaml"))
@@ -97,12 +93,15 @@ def test_compiling_the_template_gives_the_same_postings(guide, tmp_path: Path) -
     for employer in examples:
         options = jobgen.load_options(guide, employer_file=employer, environ={})
         posting = jobgen.compose(guide, options)
-        context = {"posting": posting, "options": options}
-        expected = builtin.render(**context)
-        assert fallback.render(**context) == expected
-        assert markdown_module.render_markdown(posting, template=copy) == (
-            markdown_module.render_markdown(posting)
+        expected = markdown_module.render_markdown(posting)
+        assert (
+            markdown_module._finish(
+                fallback.render(posting=posting, options=options), str(fallback.filename)
+            )
+            == expected
         )
+        assert markdown_module.render_markdown(posting, template=copy) == expected
+        assert expected == (ROOT / "examples" / f"{employer.stem}.md").read_text(encoding="utf-8")
 
 
 def test_template_errors_name_the_template_file_and_line(guide) -> None:

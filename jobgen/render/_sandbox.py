@@ -15,7 +15,11 @@ from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
-from .markdown import MAX_INT_BITS, MAX_RANGE, MAX_VALUE, TemplateLimitError, _spend
+from .markdown import MAX_INT_BITS, MAX_RANGE, MAX_VALUE, _spend
+
+
+class TemplateLimitError(jinja2.exceptions.SecurityError):
+    """A template tried to build something larger than jobgen's limits allow."""
 
 
 def _size(value: Any, limit: int = MAX_VALUE) -> int:

@@ -1,39 +1,62 @@
-"""Markdown through Jinja2: the one template that drives every document format.
+"""Markdown from a template: the one template that drives every document format.
 
 Every value a template prints is escaped for Markdown (``finalize``), so an employer called
 ``*Acme* <b>`` prints literally. Users' templates run in a bounded Jinja2 sandbox
 (:class:`jobgen.render._sandbox.BoundedEnvironment`) with ``StrictUndefined``: no unsafe
 attributes, no changing lists in place, and limits on what one rendering may build (see the
-``MAX_*`` values). The built-in template is jobgen's own code, so it runs in a plain
-``Environment`` with the same settings (the sandbox's checks on every attribute and call would
-guard nothing), compiled ahead of time (see :func:`precompiled_source`).
+``MAX_*`` values). The built-in template is jobgen's own code: ``tools/build_caches.py`` compiles
+it ahead of time to plain Python (``_posting_md.py``, by :mod:`jobgen.render._aot`), so rendering
+it imports no Jinja2. That module is used while it holds exactly the template file's text;
+otherwise the file is compiled by Jinja2 in a plain ``Environment`` with the sandbox's settings
+(the sandbox's checks on every attribute and call would guard nothing there): the same output.
+Jinja2 is imported only for users' templates, that fallback, and errors.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import datetime as dt
 import functools
-import hashlib
-import re
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
-
-import jinja2
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from .._resources import template_path
-from .._yaml import MAX_TEMPLATE_BYTES, decode_text, read_text
+from .._yaml import MAX_TEMPLATE_BYTES, read_text
 from ..compose import Posting
-from ..errors import TemplateError
+from ..errors import JobgenError, TemplateError
+from ._markup import (
+    FILTERS,
+    GLOBALS,
+    Markdown,
+    _escape,
+    _finalize,
+    escape_markdown,
+    long_date,
+    md_link,
+)
 
 if TYPE_CHECKING:
+    import jinja2
+
     from ._sandbox import BoundedEnvironment
 
+__all__ = [
+    "DEFAULT_TEMPLATE",
+    "Markdown",
+    "_escape",
+    "_finalize",
+    "escape_markdown",
+    "load_template",
+    "long_date",
+    "md_link",
+    "prepare_template",
+    "render_markdown",
+]
+
 DEFAULT_TEMPLATE = "posting.md.j2"
-PRECOMPILED_PATH = Path(__file__).resolve().with_name("_posting_md_j2.py")
-"""The built-in template compiled to Python by ``tools/build_caches.py``."""
+COMPILED_PATH = Path(__file__).resolve().with_name("_posting_md.py")
+"""The built-in template compiled to plain Python by ``tools/build_caches.py``."""
 
 MAX_OUTPUT = 2_000_000
 """Most characters one rendering may produce."""
@@ -47,80 +70,6 @@ MAX_INT_BITS = 4_096
 """Largest whole number a template may compute, in bits."""
 
 
-class Markdown(str):
-    """Text that is already Markdown and must not be escaped again."""
-
-    __slots__ = ()
-
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#])")
-_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_LINE_START = re.compile(r"^(\s*)([-+=>|~]|\d+(?=[.)]))", re.MULTILINE)
-
-
-# Text that escape_markdown would return unchanged: one line, none of the characters it escapes,
-# and no list, quote or heading marker (or leading blank) at its start. Most values are like this.
-_PLAIN = re.compile(r"(?![\s\-+=>|~]|\d+[.)])[^\\`*_\[\]<>#&\n]*")
-
-
-def escape_markdown(text: str) -> str:
-    """Backslash-escape what CommonMark would read as markup, so text prints literally."""
-    if _PLAIN.fullmatch(text):  # nothing to escape: skip the substitutions
-        return text
-    return _escape(text)
-
-
-def _escape(text: str) -> str:
-    text = _SPECIAL.sub(r"\\\1", text)
-    text = _ENTITY.sub(r"\\&", text)
-
-    def line_start(m: re.Match[str]) -> str:
-        mark = m.group(2)
-        if mark.isdigit():  # "1." starts a list: escape the dot after the number
-            return f"{m.group(1)}{mark}\\"
-        return f"{m.group(1)}\\{mark}"
-
-    text = _LINE_START.sub(line_start, text)
-    # leading spaces would make an indented code block
-    return "\n".join(line.lstrip(" \t") for line in text.split("\n"))
-
-
-_ESCAPED: dict[str, str] = {}
-"""escape_markdown's results: most values are the guide's own sentences, printed again and
-again (a bounded cache: it starts afresh when full)."""
-_ESCAPED_MAX = 4096
-
-
-def _finalize(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Markdown):
-        return value
-    text = str(value)
-    escaped = _ESCAPED.get(text)
-    if escaped is None:
-        escaped = escape_markdown(text)
-        if len(_ESCAPED) >= _ESCAPED_MAX:
-            _ESCAPED.clear()
-        _ESCAPED[text] = escaped
-    return escaped
-
-
-def md_link(text: str, url: str) -> Markdown:
-    """``[text](<url>)``; the URL was validated as http(s) or mailto where it came in."""
-    safe_url = url.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
-    return Markdown(f"[{escape_markdown(text)}](<{safe_url}>)")
-
-
-def long_date(value: dt.date) -> str:
-    """``2026-12-31`` → ``December 31, 2026`` (the same on every platform)."""
-    return f"{value.strftime('%B')} {value.day}, {value.year}"
-
-
-class TemplateLimitError(jinja2.exceptions.SecurityError):
-    """A template tried to build something larger than jobgen's limits allow."""
-
-
 class _Budget:
     """What one rendering has spent; see :data:`MAX_STEPS`."""
 
@@ -130,6 +79,8 @@ class _Budget:
     def spend(self) -> None:
         self.steps += 1
         if self.steps > MAX_STEPS:
+            from ._sandbox import TemplateLimitError  # loaded: only the sandbox spends
+
             raise TemplateLimitError(
                 f"more than {MAX_STEPS:,} loop iterations and calls; "
                 "is a loop or a macro running away?"
@@ -147,6 +98,8 @@ def _spend() -> None:
 
 def _settings() -> dict[str, Any]:
     """The settings every template environment shares: strict, escaping, tidy whitespace."""
+    import jinja2
+
     return {
         "undefined": jinja2.StrictUndefined,
         "finalize": _finalize,
@@ -168,6 +121,8 @@ def _environment(loader: jinja2.BaseLoader) -> BoundedEnvironment:
 
 @functools.lru_cache(maxsize=8)
 def _compiled(path: str, mtime: float) -> jinja2.Template:
+    import jinja2
+
     source = read_text(Path(path), what="template", limit=MAX_TEMPLATE_BYTES)
     # FunctionLoader gives the template its file name, so tracebacks (and our errors) carry lines
     env = _environment(jinja2.FunctionLoader(lambda name: (source, name, lambda: True)))
@@ -185,60 +140,29 @@ def _compiled(path: str, mtime: float) -> jinja2.Template:
 
 def _trusted_environment() -> jinja2.Environment:
     """The built-in template's environment: :func:`_environment`'s settings, unsandboxed."""
+    import jinja2
+
     env = jinja2.Environment(**_settings())
-    env.globals["md_link"] = md_link
-    env.filters["long_date"] = long_date
+    env.globals.update(GLOBALS)
+    env.filters.update(FILTERS)
     return env
-
-
-def precompiled_source() -> str:
-    """The built-in template compiled to a Python module, keyed on the template's SHA-256 and
-    the Jinja2 version (``tools/build_caches.py`` writes it to :data:`PRECOMPILED_PATH`)."""
-    path = template_path(DEFAULT_TEMPLATE)
-    raw = path.read_bytes()
-    code = _trusted_environment().compile(
-        decode_text(raw, str(path), what="template"),
-        name=DEFAULT_TEMPLATE,
-        filename=DEFAULT_TEMPLATE,
-        raw=True,
-        defer_init=True,  # the module imports without an environment; loading binds one
-    )
-    # appended, so the line numbers Jinja2 maps back to the template stay right
-    return (
-        f"{code}\n\n# Generated by tools/build_caches.py from templates/{DEFAULT_TEMPLATE}; "
-        "do not edit.\n"
-        f"TEMPLATE_SHA256 = {hashlib.sha256(raw).hexdigest()!r}\n"
-        f"JINJA2_VERSION = {jinja2.__version__!r}\n"
-    )
 
 
 @functools.lru_cache(maxsize=2)
 def _builtin(path: str, mtime: float) -> jinja2.Template:
-    """The built-in template: imported precompiled when it matches the template file and this
-    Jinja2, compiled from the file otherwise (slower, the same result)."""
+    """The built-in template compiled by Jinja2 from the file (when the compiled module is
+    stale, or to retry a posting the compiled code could not render)."""
+    import jinja2
+
     env = _trusted_environment()
+    source = read_text(Path(path), what="template", limit=MAX_TEMPLATE_BYTES)
+    env.loader = jinja2.FunctionLoader(lambda name: (source, name, lambda: True))
     try:
-        raw = Path(path).read_bytes()
-    except OSError:
-        raw = b""  # compiling reports the problem with the file's name
-    compiled: Any = None
-    with contextlib.suppress(ImportError):  # the module ships with jobgen
-        from . import _posting_md_j2 as compiled
-    if (
-        compiled is not None
-        and getattr(compiled, "TEMPLATE_SHA256", None) == hashlib.sha256(raw).hexdigest()
-        and getattr(compiled, "JINJA2_VERSION", None) == jinja2.__version__
-    ):
-        template = env.template_class.from_module_dict(env, vars(compiled), env.make_globals(None))
-    else:
-        source = read_text(Path(path), what="template", limit=MAX_TEMPLATE_BYTES)
-        env.loader = jinja2.FunctionLoader(lambda name: (source, name, lambda: True))
-        try:
-            template = env.get_template(path)
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(
-                f"template syntax error: {exc.message}", source=f"{path}:{exc.lineno}"
-            ) from None
+        template = env.get_template(path)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"template syntax error: {exc.message}", source=f"{path}:{exc.lineno}"
+        ) from None
     # errors name the template file and its lines, as for a user's template
     template.name = template.filename = path
     return template
@@ -247,9 +171,24 @@ def _builtin(path: str, mtime: float) -> jinja2.Template:
 _BUILTIN: list[jinja2.Template] = []
 
 
+class _Compiled(NamedTuple):
+    """The built-in template compiled ahead of time (``_posting_md.py``), bound to jobgen."""
+
+    render: Callable[..., str]
+    names: tuple[str, ...]
+    """What ``render`` takes: the template's variables and jobgen's functions, in order."""
+    name: str
+    """The template file, named in errors as Jinja2's path names it."""
+
+
+_COMPILED: list[_Compiled | None] = []
+
+
 def load_template(path: Path | None = None) -> jinja2.Template:
-    """Compile a template once per process (a user's: per file and modification time; the
-    built-in one, which is part of the installed package, once)."""
+    """Compile a template with Jinja2 once per process (a user's: per file and modification
+    time; the built-in one, which is part of the installed package, once). Rendering the
+    built-in template needs none of this while its compiled module is current: see
+    :func:`prepare_template`."""
     if path is None and _BUILTIN:
         return _BUILTIN[0]
     target = path if path is not None else template_path(DEFAULT_TEMPLATE)
@@ -261,6 +200,41 @@ def load_template(path: Path | None = None) -> jinja2.Template:
         _BUILTIN[:] = [_builtin(str(target), mtime)]
         return _BUILTIN[0]
     return _compiled(str(target), mtime)
+
+
+def _compiled_builtin() -> _Compiled | None:
+    """The built-in template's compiled code, once per process; None when the module is
+    missing or was compiled from other text than the template file's (then Jinja2 compiles the
+    file: the same output, slower)."""
+    if _COMPILED:
+        return _COMPILED[0]
+    found = None
+    compiled: Any = None
+    with contextlib.suppress(ImportError):  # the module ships with jobgen
+        from . import _posting_md as compiled
+    if compiled is not None:
+        path = template_path(DEFAULT_TEMPLATE)
+        try:
+            source = read_text(path, what="template", limit=MAX_TEMPLATE_BYTES)
+        except JobgenError:
+            source = None  # Jinja2's path reports the problem with the file's name
+        # the exact text, not a hash: comparing it costs microseconds and imports nothing
+        names = tuple(compiled.NAMES)
+        if source == compiled.TEMPLATE_SOURCE and all(
+            n in ("posting", "options") or n in GLOBALS for n in names
+        ):
+            found = _Compiled(compiled.bind(_finalize, FILTERS), names, str(path))
+    _COMPILED[:] = [found]
+    return found
+
+
+def prepare_template(path: Path | None = None) -> None:
+    """Get a template ready before the first posting (so a syntax error stops a batch before
+    any row): a user's is compiled by Jinja2; the built-in one imports its compiled module and
+    needs Jinja2 only when that module is stale."""
+    if path is None and _compiled_builtin() is not None:
+        return
+    load_template(path)
 
 
 def _template_line(exc: BaseException, name: str) -> int | None:
@@ -275,6 +249,8 @@ def _template_line(exc: BaseException, name: str) -> int | None:
 
 def _generate(tmpl: jinja2.Template, context: dict[str, Any]) -> str:
     """Render, stopping (with the template's current line) once output passes MAX_OUTPUT."""
+    from ._sandbox import TemplateLimitError
+
     parts: list[str] = []
     total = 0
     stream = cast(Generator[str, None, None], tmpl.generate(**context))
@@ -287,8 +263,14 @@ def _generate(tmpl: jinja2.Template, context: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def render_markdown(posting: Posting, *, template: Path | None = None, **context: Any) -> str:
-    """Render the posting as Markdown with the built-in template or a user's ``template``."""
+class _NoLimitError(Exception):
+    """Never raised: stands for TemplateLimitError where no sandbox runs."""
+
+
+def _render_jinja(template: Path | None, variables: dict[str, Any]) -> tuple[str, str]:
+    """Render with Jinja2: the text and the template's name (for errors)."""
+    import jinja2
+
     tmpl = load_template(template)
     name = tmpl.name or DEFAULT_TEMPLATE
 
@@ -296,8 +278,11 @@ def render_markdown(posting: Posting, *, template: Path | None = None, **context
         line = _template_line(exc, name)
         return f"{name}:{line}" if line else name
 
+    limit_error: type[Exception] = _NoLimitError  # the built-in template's has no limits
+    if template is not None:
+        from ._sandbox import TemplateLimitError as limit_error
+
     budget = _BUDGET.set(_Budget())
-    variables = {"posting": posting, "options": posting.options, **context}
     try:
         # jobgen's own template needs no output limit: the fields' limits bound what it prints
         text = tmpl.render(variables) if template is None else _generate(tmpl, variables)
@@ -307,7 +292,7 @@ def render_markdown(posting: Posting, *, template: Path | None = None, **context
             source=where(exc),
             hint="see the Posting fields in the README (Templates section)",
         ) from None
-    except TemplateLimitError as exc:
+    except limit_error as exc:
         raise TemplateError(
             f"the template went past a limit: {exc}",
             source=where(exc),
@@ -327,6 +312,32 @@ def render_markdown(posting: Posting, *, template: Path | None = None, **context
         raise TemplateError(f"template error: {exc}", source=where(exc)) from None
     finally:
         _BUDGET.reset(budget)
+    return text, name
+
+
+def render_markdown(posting: Posting, *, template: Path | None = None, **context: Any) -> str:
+    """Render the posting as Markdown with the built-in template or a user's ``template``."""
+    variables = {"posting": posting, "options": posting.options, **context}
+    compiled = _compiled_builtin() if template is None else None
+    # a variable that replaces one of jobgen's functions goes through Jinja2, which calls it
+    if compiled is not None and context.keys().isdisjoint(GLOBALS):
+        try:
+            text = compiled.render(
+                *[variables[n] if n in variables else GLOBALS[n] for n in compiled.names]
+            )
+        except Exception:
+            # the compiled code reads a.b where Jinja2 would also try a["b"] (or give an
+            # undefined value): Jinja2 renders this posting again, with its own result or error
+            pass
+        else:
+            return _finish(text, compiled.name)
+    text, name = _render_jinja(template, variables)
+    return _finish(text, name)
+
+
+def _finish(text: str, name: str) -> str:
+    """What every rendering gets: at most one blank line, one final newline, no lone
+    surrogates, and some text."""
     while "\n\n\n" in text:  # at most one blank line anywhere (str.replace beats a regex)
         text = text.replace("\n\n\n", "\n\n")
     text = text.strip("\n") + "\n"
