@@ -11,16 +11,16 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from . import _validate as v
 from ._yaml import load_yaml_file
 from .errors import JobgenError, UsageError, ValidationError
-from .guide import Guide, resolve_choice
+from .guide import Choice, Guide, resolve_choice
 
 # --------------------------------------------------------------------------- field table
 
@@ -447,6 +447,79 @@ def _email(raw: _Raw, key: str) -> str:
     return text
 
 
+def _longtext(raw: _Raw, key: str) -> str:
+    return _text(raw, key, multiline=True)
+
+
+def _field_choice(raw: _Raw, key: str) -> str:
+    return _choice(raw, key, FIELD_BY_KEY[key].choices)
+
+
+def _currency(raw: _Raw, key: str) -> str:
+    code = _text(raw, key).upper() or "USD"
+    if not _CURRENCY.match(code):
+        raise _err(raw, key, f"{code!r} is not a 3-letter ISO 4217 code like USD")
+    return code
+
+
+# --------------------------------------------------------------------------- parse caches
+
+_T = TypeVar("_T")
+
+_PARSED: dict[tuple[Callable[..., Any], str, str], Any] = {}
+"""Values parsed before: ``(parser, field, text)`` → the parsed value. A batch's rows repeat
+most of their values (employers, pay, dates, benefits, links), and a parser's result depends
+only on the field and the text. Only successes are kept: an error names the row it is in, so a
+bad value is parsed (and refused) again each time. Bounded: it starts afresh when full."""
+_PARSED_MAX = 4096
+_PARSED_LONGEST = 500
+"""Longer texts are parsed every time, which keeps the cache to a few megabytes at most."""
+
+_RESOLVED: dict[tuple[str, str], tuple[tuple[Choice, ...], str]] = {}
+"""Settings and education levels resolved before: ``(field, text)`` → (the guide's choices,
+the slug). An entry answers only for the same choices object (one guide's), which it holds, so
+that object's id cannot be reused while the entry lives. Bounded like :data:`_PARSED`."""
+_MISSING: Any = object()
+
+
+def _parsed(parse: Callable[[_Raw, str], _T], raw: _Raw, key: str) -> _T:
+    """``parse(raw, key)``, remembered in :data:`_PARSED` for text values."""
+    value = raw.value
+    if type(value) is not str or len(value) > _PARSED_LONGEST:
+        return parse(raw, key)
+    memo = (parse, key, value)
+    found: _T = _PARSED.get(memo, _MISSING)
+    if found is _MISSING:
+        found = parse(raw, key)  # a bad value raises here, and nothing is kept
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[memo] = found
+    return found
+
+
+def _resolved(choices: tuple[Choice, ...], raw: _Raw, key: str, what: str) -> str:
+    """The slug of the setting or education level ``raw`` names, remembered in :data:`_RESOLVED`."""
+    value = raw.value
+    cacheable = type(value) is str and len(value) <= _PARSED_LONGEST
+    if cacheable:
+        hit = _RESOLVED.get((key, value))
+        if hit is not None and hit[0] is choices:
+            return hit[1]
+    text = _text(raw, key)
+    slug = resolve_choice(text, choices, what, source=raw.where, usage=raw.usage).slug
+    if cacheable:
+        if len(_RESOLVED) >= _PARSED_MAX:
+            _RESOLVED.clear()
+        _RESOLVED[(key, value)] = (choices, slug)
+    return slug
+
+
+def clear_caches() -> None:
+    """Forget every value parsed and resolved before (for tests and measurements)."""
+    _PARSED.clear()
+    _RESOLVED.clear()
+
+
 def today(environ: Mapping[str, str] | None = None) -> dt.date:
     """Today's date in UTC, or the date of ``SOURCE_DATE_EPOCH`` for reproducible builds."""
     environ = os.environ if environ is None else environ
@@ -490,8 +563,31 @@ def merge_values(
     """One more layer's ``values`` (a batch row, read from ``source``) merged onto ``base``:
     :func:`merge_layers` without making an :class:`OptionLayer` per row."""
     merged = dict(base)
+    if type(values) is dict:
+        # The usual row (a CSV line): a plain dict whose keys are all fields' own names, so
+        # flatten() would give each value with ``source`` as its place. Anything else (a group
+        # such as ``salary:``, a key with spaces, an unknown key) takes the general path below.
+        names = _FIELD_NAMES
+        for key, value in values.items():
+            name = names.get(key)
+            if name is None:
+                break
+            if value is None or value == "":
+                continue
+            merged[name] = _new_raw(_Raw, (value, source, False))
+        else:
+            return merged
+        merged = dict(base)
     _merge_into(merged, values, source, False, None)
     return merged
+
+
+_FIELD_NAMES: dict[str, str] = {key: key for key in FIELD_BY_KEY}
+"""Each field's dotted name → itself: a row's key found here is the name flatten() gives it."""
+
+_new_raw = tuple.__new__
+"""``_new_raw(_Raw, (value, where, usage))`` is ``_Raw(value, where, usage)`` (what the named
+tuple's own ``__new__`` and ``_make`` do) without a Python-level call: a row makes one per field."""
 
 
 def _merge_into(
@@ -510,18 +606,13 @@ def _merge_into(
 def options_from_merged(
     guide: Guide, merged: Mapping[str, _Raw], *, default_date: dt.date | None = None
 ) -> EmployerOptions:
-    """Validate merged values (:func:`merge_layers`) into :class:`EmployerOptions`."""
+    """Validate merged values (:func:`merge_layers`) into :class:`EmployerOptions`.
 
-    def get(key: str) -> _Raw | None:
-        return merged.get(key)
-
-    def text(key: str, *, multiline: bool = False) -> str:
-        raw = get(key)
-        return _text(raw, key, multiline=multiline) if raw else ""
-
-    def choice(key: str, default: str) -> str:
-        raw = get(key)
-        return _choice(raw, key, FIELD_BY_KEY[key].choices) if raw else default
+    Fields are checked in a fixed order (setting, education level, pay, dates, then the rest in
+    the order of :class:`EmployerOptions`), so a row with several mistakes reports the first.
+    """
+    get = merged.get
+    parsed = _parsed
 
     def pick(key: str, what: str) -> str:
         raw = get(key)
@@ -533,18 +624,15 @@ def options_from_merged(
                 f"Valid {what}s: {listing}",
                 source=f"--{key}",
             )
-        value = _text(raw, key)
-        return resolve_choice(value, choices, what, source=raw.where, usage=raw.usage).slug
+        return _resolved(choices, raw, key, what)
 
     setting = pick("setting", "setting")
     education = pick("education", "education level")
 
-    salary_min = _money(m, "salary.min") if (m := get("salary.min")) else None
-    salary_max = _money(m, "salary.max") if (m := get("salary.max")) else None
-    period = choice("salary.period", "")
-    currency = text("salary.currency").upper() or "USD"
-    if (c := get("salary.currency")) and not _CURRENCY.match(currency):
-        raise _err(c, "salary.currency", f"{currency!r} is not a 3-letter ISO 4217 code like USD")
+    salary_min = parsed(_money, r, "salary.min") if (r := get("salary.min")) else None
+    salary_max = parsed(_money, r, "salary.max") if (r := get("salary.max")) else None
+    period = parsed(_field_choice, r, "salary.period") if (r := get("salary.period")) else ""
+    currency = parsed(_currency, r, "salary.currency") if (r := get("salary.currency")) else "USD"
     if salary_min is not None and salary_max is not None and salary_min > salary_max:
         raw = get("salary.max")
         assert raw is not None
@@ -561,10 +649,10 @@ def options_from_merged(
             raw, "salary.period", "is needed when a salary is given. Allowed: " + ", ".join(PERIODS)
         )
 
-    date_posted = (_date(r, "date_posted") if (r := get("date_posted")) else None) or (
+    date_posted = (parsed(_date, r, "date_posted") if (r := get("date_posted")) else None) or (
         default_date or today()
     )
-    valid_through = _date(r, "valid_through") if (r := get("valid_through")) else None
+    valid_through = parsed(_date, r, "valid_through") if (r := get("valid_through")) else None
     if valid_through is not None and valid_through < date_posted:
         raw = get("valid_through")
         assert raw is not None
@@ -575,42 +663,60 @@ def options_from_merged(
             "a posting cannot close before it opens",
         )
 
-    def lst(key: str) -> tuple[str, ...]:
-        raw = get(key)
-        return _list(raw, key) if raw else ()
+    # the remaining fields, in the order EmployerOptions lists them (the order of their errors)
+    name = parsed(_text, r, "employer.name") if (r := get("employer.name")) else ""
+    about = parsed(_longtext, r, "employer.about") if (r := get("employer.about")) else ""
+    website = parsed(_url, r, "employer.website") if (r := get("employer.website")) else ""
+    title = parsed(_text, r, "title") if (r := get("title")) else ""
+    city = parsed(_text, r, "location.city") if (r := get("location.city")) else ""
+    region = parsed(_text, r, "location.region") if (r := get("location.region")) else ""
+    country = parsed(_text, r, "location.country") if (r := get("location.country")) else ""
+    postal_code = (
+        parsed(_text, r, "location.postal_code") if (r := get("location.postal_code")) else ""
+    )
+    workplace = parsed(_field_choice, r, "workplace") if (r := get("workplace")) else "onsite"
+    employment_type = (
+        parsed(_field_choice, r, "employment_type")
+        if (r := get("employment_type"))
+        else "full-time"
+    )
+    schedule = parsed(_text, r, "schedule") if (r := get("schedule")) else ""
+    certification = (
+        parsed(_field_choice, r, "certification") if (r := get("certification")) else "none"
+    )
+    experience = parsed(_int, r, "experience_months") if (r := get("experience_months")) else None
+    benefits = parsed(_list, r, "benefits") if (r := get("benefits")) else ()
+    extra_responsibilities = (
+        parsed(_list, r, "extra_responsibilities") if (r := get("extra_responsibilities")) else ()
+    )
+    extra_qualifications = (
+        parsed(_list, r, "extra_qualifications") if (r := get("extra_qualifications")) else ()
+    )
+    apply_url = parsed(_url, r, "apply.url") if (r := get("apply.url")) else ""
+    apply_email = parsed(_email, r, "apply.email") if (r := get("apply.email")) else ""
+    requisition_id = parsed(_text, r, "requisition_id") if (r := get("requisition_id")) else ""
+    eeo_statement = parsed(_longtext, r, "eeo_statement") if (r := get("eeo_statement")) else ""
 
     return EmployerOptions(
         setting=setting,
         education=education,
-        employer=Employer(
-            name=text("employer.name") or PLACEHOLDER_EMPLOYER,
-            about=text("employer.about", multiline=True),
-            website=_url(r, "employer.website") if (r := get("employer.website")) else "",
-        ),
-        title=text("title") or guide.occupation,
-        location=Location(
-            city=text("location.city"),
-            region=text("location.region"),
-            country=text("location.country"),
-            postal_code=text("location.postal_code"),
-        ),
-        workplace=choice("workplace", "onsite"),
-        employment_type=choice("employment_type", "full-time"),
-        schedule=text("schedule"),
+        employer=Employer(name=name or PLACEHOLDER_EMPLOYER, about=about, website=website),
+        title=title or guide.occupation,
+        location=Location(city=city, region=region, country=country, postal_code=postal_code),
+        workplace=workplace,
+        employment_type=employment_type,
+        schedule=schedule,
         salary=Salary(min=salary_min, max=salary_max, currency=currency, period=period),
-        certification=choice("certification", "none"),
-        experience_months=_int(r, "experience_months") if (r := get("experience_months")) else None,
-        benefits=lst("benefits"),
-        extra_responsibilities=lst("extra_responsibilities"),
-        extra_qualifications=lst("extra_qualifications"),
-        apply=Apply(
-            url=_url(r, "apply.url") if (r := get("apply.url")) else "",
-            email=_email(r, "apply.email") if (r := get("apply.email")) else "",
-        ),
+        certification=certification,
+        experience_months=experience,
+        benefits=benefits,
+        extra_responsibilities=extra_responsibilities,
+        extra_qualifications=extra_qualifications,
+        apply=Apply(url=apply_url, email=apply_email),
         date_posted=date_posted,
         valid_through=valid_through,
-        requisition_id=text("requisition_id"),
-        eeo_statement=text("eeo_statement", multiline=True),
+        requisition_id=requisition_id,
+        eeo_statement=eeo_statement,
     )
 
 
