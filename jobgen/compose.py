@@ -24,6 +24,9 @@ EMPLOYMENT_LABELS = {
     "internship": "Internship",
 }
 WORKPLACE_LABELS = {"onsite": "On-site", "hybrid": "Hybrid", "remote": "Remote"}
+_EEO_BEFORE, _, _EEO_AFTER = DEFAULT_EEO.partition("{employer}")
+"""DEFAULT_EEO around its one field: an f-string of these is ``DEFAULT_EEO.format(employer=...)``
+without parsing the template for every posting (a test keeps the two equal)."""
 CURRENCY_SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "EUR": "€", "GBP": "£", "NZD": "NZ$"}
 
 
@@ -93,22 +96,20 @@ def format_amount(amount: Decimal, currency: str, period: str) -> str:
 
 
 def format_pay(salary: Salary) -> str:
-    if not salary.is_set:
-        return ""
-    per = f" per {salary.period}" if salary.period else ""
     low, high = salary.min, salary.max
+    if low is None and high is None:
+        return ""
+    currency, period = salary.currency, salary.period
+    per = f" per {period}" if period else ""
     if low is not None and high is not None and low != high:
-        amounts = (
-            f"{format_amount(low, salary.currency, salary.period)}–"
-            f"{format_amount(high, salary.currency, salary.period)}"
-        )
-    elif low is not None and high is not None:
-        amounts = format_amount(low, salary.currency, salary.period)
-    elif low is not None:
-        amounts = f"From {format_amount(low, salary.currency, salary.period)}"
+        amounts = f"{format_amount(low, currency, period)}–{format_amount(high, currency, period)}"
+    elif low is not None:  # a range of one amount, or a lowest amount only
+        amounts = format_amount(low, currency, period)
+        if high is None:
+            amounts = "From " + amounts
     else:
         assert high is not None
-        amounts = f"Up to {format_amount(high, salary.currency, salary.period)}"
+        amounts = f"Up to {format_amount(high, currency, period)}"
     return amounts + per
 
 
@@ -268,9 +269,17 @@ def _pair(guide: Guide, setting: str, education: str) -> _Pair:
     return found
 
 
+_PAY: dict[int, tuple[Salary, str]] = {}
+"""Pay lines made before, by the identity of the (frozen) :class:`Salary` they were made from:
+a batch's options share one Salary object per distinct pay (see jobgen.employer). An entry
+holds its Salary, so the id cannot be reused while the entry lives. Bounded: starts afresh."""
+_PAY_MAX = 1024
+
+
 def clear_caches() -> None:
-    """Forget what was composed for every guide before (for tests and measurements)."""
+    """Forget what was composed before (for tests and measurements)."""
     _PAIRS.clear()
+    _PAY.clear()
 
 
 def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = None) -> Posting:
@@ -309,7 +318,15 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
     if options.extra_qualifications:
         required.extend(_sentence(q) for q in options.extra_qualifications)
 
-    pay = format_pay(options.salary)
+    salary = options.salary
+    known = _PAY.get(id(salary))
+    if known is not None and known[0] is salary:
+        pay = known[1]
+    else:
+        pay = format_pay(salary)
+        if len(_PAY) >= _PAY_MAX:
+            _PAY.clear()
+        _PAY[id(salary)] = (salary, pay)
     if location:
         place = location + (f" ({WORKPLACE_LABELS[workplace]})" if workplace != "onsite" else "")
     else:
@@ -349,6 +366,6 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
         growth=pair.growth,
         apply_url=options.apply.url,
         apply_email=options.apply.email,
-        eeo_statement=options.eeo_statement or DEFAULT_EEO.format(employer=employer),
+        eeo_statement=options.eeo_statement or f"{_EEO_BEFORE}{employer}{_EEO_AFTER}",
         options=options,
     )

@@ -120,7 +120,10 @@ class Location:
     postal_code: str = ""
 
     def display(self) -> str:
-        return ", ".join(p for p in (self.city, self.region) if p) or self.country
+        city, region = self.city, self.region
+        if city and region:
+            return f"{city}, {region}"
+        return city or region or self.country
 
 
 @dataclass(frozen=True)
@@ -482,6 +485,25 @@ that object's id cannot be reused while the entry lives. Bounded like :data:`_PA
 _MISSING: Any = object()
 
 
+_EMPLOYERS: dict[tuple[str, str, str], Employer] = {}
+_LOCATIONS: dict[tuple[str, str, str, str], Location] = {}
+_SALARIES: dict[tuple[int, int, str, str], Salary] = {}
+"""Employers, locations and pay made before, by their validated values: a batch names a few
+again and again, and these are frozen, so one object serves every posting with the same values.
+Pay is kept by the identity of its amounts (each entry holds them, so an id cannot be reused
+while it lives), since equal amounts can be written differently."""
+
+_K = TypeVar("_K")
+
+
+def _keep(cache: dict[_K, _T], key: _K, value: _T) -> _T:
+    """``cache[key] = value`` in a bounded cache (it starts afresh when full); ``value``."""
+    if len(cache) >= _PARSED_MAX:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
 def _parsed(parse: Callable[[_Raw, str], _T], raw: _Raw, key: str) -> _T:
     """``parse(raw, key)``, remembered in :data:`_PARSED` for text values."""
     value = raw.value
@@ -490,15 +512,19 @@ def _parsed(parse: Callable[[_Raw, str], _T], raw: _Raw, key: str) -> _T:
     memo = (parse, key, value)
     found: _T = _PARSED.get(memo, _MISSING)
     if found is _MISSING:
-        found = parse(raw, key)  # a bad value raises here, and nothing is kept
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.clear()
-        _PARSED[memo] = found
+        found = _keep(_PARSED, memo, parse(raw, key))  # a bad value raises: nothing is kept
     return found
 
 
-def _resolved(choices: tuple[Choice, ...], raw: _Raw, key: str, what: str) -> str:
+def _resolved(choices: tuple[Choice, ...], raw: _Raw | None, key: str, what: str) -> str:
     """The slug of the setting or education level ``raw`` names, remembered in :data:`_RESOLVED`."""
+    if raw is None:
+        listing = ", ".join(c.slug for c in choices)
+        raise UsageError(
+            f"no {what} given; choose one with --{key} or '{key}:' in the employer file. "
+            f"Valid {what}s: {listing}",
+            source=f"--{key}",
+        )
     value = raw.value
     cacheable = type(value) is str and len(value) <= _PARSED_LONGEST
     if cacheable:
@@ -508,16 +534,14 @@ def _resolved(choices: tuple[Choice, ...], raw: _Raw, key: str, what: str) -> st
     text = _text(raw, key)
     slug = resolve_choice(text, choices, what, source=raw.where, usage=raw.usage).slug
     if cacheable:
-        if len(_RESOLVED) >= _PARSED_MAX:
-            _RESOLVED.clear()
-        _RESOLVED[(key, value)] = (choices, slug)
+        _keep(_RESOLVED, (key, value), (choices, slug))
     return slug
 
 
 def clear_caches() -> None:
     """Forget every value parsed and resolved before (for tests and measurements)."""
-    _PARSED.clear()
-    _RESOLVED.clear()
+    for cache in (_PARSED, _RESOLVED, _EMPLOYERS, _LOCATIONS, _SALARIES):
+        cache.clear()
 
 
 def today(environ: Mapping[str, str] | None = None) -> dt.date:
@@ -614,20 +638,10 @@ def options_from_merged(
     get = merged.get
     parsed = _parsed
 
-    def pick(key: str, what: str) -> str:
-        raw = get(key)
-        choices = guide.setting_choices() if key == "setting" else guide.education_choices()
-        if raw is None:
-            listing = ", ".join(c.slug for c in choices)
-            raise UsageError(
-                f"no {what} given; choose one with --{key} or '{key}:' in the employer file. "
-                f"Valid {what}s: {listing}",
-                source=f"--{key}",
-            )
-        return _resolved(choices, raw, key, what)
-
-    setting = pick("setting", "setting")
-    education = pick("education", "education level")
+    setting = _resolved(guide.setting_choices(), get("setting"), "setting", "setting")
+    education = _resolved(
+        guide.education_choices(), get("education"), "education", "education level"
+    )
 
     salary_min = parsed(_money, r, "salary.min") if (r := get("salary.min")) else None
     salary_max = parsed(_money, r, "salary.max") if (r := get("salary.max")) else None
@@ -697,16 +711,37 @@ def options_from_merged(
     requisition_id = parsed(_text, r, "requisition_id") if (r := get("requisition_id")) else ""
     eeo_statement = parsed(_longtext, r, "eeo_statement") if (r := get("eeo_statement")) else ""
 
+    # employers and places repeat from row to row: equal text makes equal (frozen) objects
+    employer = _EMPLOYERS.get(key := (name or PLACEHOLDER_EMPLOYER, about, website))
+    if employer is None:
+        employer = _keep(_EMPLOYERS, key, Employer(name=key[0], about=about, website=website))
+    location = _LOCATIONS.get(place := (city, region, country, postal_code))
+    if location is None:
+        location = _keep(
+            _LOCATIONS,
+            place,
+            Location(city=city, region=region, country=country, postal_code=postal_code),
+        )
+    # the amounts are the same Decimal objects for the same text (see _parsed): by identity, as
+    # equal amounts can still read differently (1.0 and 1, -0 and 0)
+    pay = (id(salary_min), id(salary_max), currency, period)
+    salary = _SALARIES.get(pay)
+    if salary is None or salary.min is not salary_min or salary.max is not salary_max:
+        salary = _keep(
+            _SALARIES,
+            pay,
+            Salary(min=salary_min, max=salary_max, currency=currency, period=period),
+        )
     return EmployerOptions(
         setting=setting,
         education=education,
-        employer=Employer(name=name or PLACEHOLDER_EMPLOYER, about=about, website=website),
+        employer=employer,
         title=title or guide.occupation,
-        location=Location(city=city, region=region, country=country, postal_code=postal_code),
+        location=location,
         workplace=workplace,
         employment_type=employment_type,
         schedule=schedule,
-        salary=Salary(min=salary_min, max=salary_max, currency=currency, period=period),
+        salary=salary,
         certification=certification,
         experience_months=experience,
         benefits=benefits,
