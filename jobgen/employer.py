@@ -403,22 +403,24 @@ def _list(raw: _Raw, key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_CHOICE_ALIASES = {
+    "on-site": "onsite",
+    "fulltime": "full-time",
+    "parttime": "part-time",
+    "prn": "per-diem",
+    "perdiem": "per-diem",
+    "hourly": "hour",
+    "yearly": "year",
+    "annual": "year",
+    "monthly": "month",
+    "weekly": "week",
+    "daily": "day",
+}
+
+
 def _choice(raw: _Raw, key: str, choices: Sequence[str]) -> str:
     text = _text(raw, key).lower().replace("_", "-").replace(" ", "-")
-    aliases = {
-        "on-site": "onsite",
-        "fulltime": "full-time",
-        "parttime": "part-time",
-        "prn": "per-diem",
-        "perdiem": "per-diem",
-        "hourly": "hour",
-        "yearly": "year",
-        "annual": "year",
-        "monthly": "month",
-        "weekly": "week",
-        "daily": "day",
-    }
-    text = aliases.get(text, text)
+    text = _CHOICE_ALIASES.get(text, text)
     if text in choices:
         return text
     hits = [c for c in choices if text and c.startswith(text)]
@@ -491,14 +493,17 @@ _SALARIES: dict[tuple[int, int, str, str], Salary] = {}
 """Employers, locations and pay made before, by their validated values: a batch names a few
 again and again, and these are frozen, so one object serves every posting with the same values.
 Pay is kept by the identity of its amounts (each entry holds them, so an id cannot be reused
-while it lives), since equal amounts can be written differently."""
+while it lives), since equal amounts can be written differently. At most :data:`_SHARED_MAX`
+of each (an employer's about text can be long)."""
+_SHARED_MAX = 256
 
 _K = TypeVar("_K")
 
 
-def _keep(cache: dict[_K, _T], key: _K, value: _T) -> _T:
-    """``cache[key] = value`` in a bounded cache (it starts afresh when full); ``value``."""
-    if len(cache) >= _PARSED_MAX:
+def _keep(cache: dict[_K, _T], key: _K, value: _T, limit: int = _PARSED_MAX) -> _T:
+    """``cache[key] = value`` in a cache of at most ``limit`` entries (it starts afresh when
+    full); returns ``value``."""
+    if len(cache) >= limit:
         cache.clear()
     cache[key] = value
     return value
@@ -708,30 +713,26 @@ def options_from_merged(
     )
     apply_url = parsed(_url, r, "apply.url") if (r := get("apply.url")) else ""
     apply_email = parsed(_email, r, "apply.email") if (r := get("apply.email")) else ""
-    requisition_id = parsed(_text, r, "requisition_id") if (r := get("requisition_id")) else ""
+    # unique to each posting: nothing to gain from remembering it
+    requisition_id = _text(r, "requisition_id") if (r := get("requisition_id")) else ""
     eeo_statement = parsed(_longtext, r, "eeo_statement") if (r := get("eeo_statement")) else ""
 
     # employers and places repeat from row to row: equal text makes equal (frozen) objects
-    employer = _EMPLOYERS.get(key := (name or PLACEHOLDER_EMPLOYER, about, website))
+    name = name or PLACEHOLDER_EMPLOYER
+    employer = _EMPLOYERS.get(who := (name, about, website))
     if employer is None:
-        employer = _keep(_EMPLOYERS, key, Employer(name=key[0], about=about, website=website))
+        made = Employer(name=name, about=about, website=website)
+        employer = _keep(_EMPLOYERS, who, made, _SHARED_MAX)
     location = _LOCATIONS.get(place := (city, region, country, postal_code))
     if location is None:
-        location = _keep(
-            _LOCATIONS,
-            place,
-            Location(city=city, region=region, country=country, postal_code=postal_code),
-        )
+        made_at = Location(city=city, region=region, country=country, postal_code=postal_code)
+        location = _keep(_LOCATIONS, place, made_at, _SHARED_MAX)
     # the amounts are the same Decimal objects for the same text (see _parsed): by identity, as
     # equal amounts can still read differently (1.0 and 1, -0 and 0)
-    pay = (id(salary_min), id(salary_max), currency, period)
-    salary = _SALARIES.get(pay)
+    salary = _SALARIES.get(pay := (id(salary_min), id(salary_max), currency, period))
     if salary is None or salary.min is not salary_min or salary.max is not salary_max:
-        salary = _keep(
-            _SALARIES,
-            pay,
-            Salary(min=salary_min, max=salary_max, currency=currency, period=period),
-        )
+        made_pay = Salary(min=salary_min, max=salary_max, currency=currency, period=period)
+        salary = _keep(_SALARIES, pay, made_pay, _SHARED_MAX)
     return EmployerOptions(
         setting=setting,
         education=education,
