@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from . import _validate as v
 from ._yaml import load_yaml_file
@@ -207,13 +207,12 @@ class OptionLayer:
     """Where each key came from, when the source is not one file (``JOBGEN_SALARY_MIN``)."""
 
 
-class _Raw(NamedTuple):
-    """A value as given, with where it came from (for error messages). A named tuple: one is
-    made per field per posting, and a frozen dataclass costs several times as much to make."""
-
-    value: Any
-    where: str  # "employer.yaml:12", "JOBGEN_SALARY_MIN", "--set"
-    usage: bool
+_Raw: TypeAlias = tuple[Any, str, bool]
+"""A value as given, ``(value, where, usage)``: ``where`` it came from for error messages
+("employer.yaml:12", "JOBGEN_SALARY_MIN", "--set", "rows.csv row 7 (line 8)"), and ``usage``
+when a command line gave it (its mistakes are usage errors, exit 2). A plain tuple: one is made
+per field per posting, and a named tuple costs twice as much to make (a frozen dataclass,
+several times)."""
 
 
 def flatten(values: Mapping[str, Any], source: str) -> dict[str, tuple[Any, str]]:
@@ -305,12 +304,13 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 def _err(raw: _Raw, key: str, message: str, hint: str | None = None) -> JobgenError:
-    cls: type[JobgenError] = UsageError if raw.usage else ValidationError
-    return cls(f"{key}: {message}", source=raw.where, hint=hint)
+    _value, where, usage = raw
+    cls: type[JobgenError] = UsageError if usage else ValidationError
+    return cls(f"{key}: {message}", source=where, hint=hint)
 
 
 def _text(raw: _Raw, key: str, *, multiline: bool = False) -> str:
-    value = raw.value
+    value = raw[0]
     if type(value) is str and value.isascii() and value.isprintable() and len(value) <= MAX_TEXT:
         return value.strip()  # the usual value: nothing below could refuse or change it
     if isinstance(value, bool | list | tuple | Mapping):
@@ -367,7 +367,7 @@ def _int(raw: _Raw, key: str) -> int | None:
 
 
 def _date(raw: _Raw, key: str) -> dt.date | None:
-    value = raw.value
+    value = raw[0]
     if isinstance(value, dt.date):
         return value
     text = _text(raw, key)
@@ -382,7 +382,7 @@ def _date(raw: _Raw, key: str) -> dt.date | None:
 
 
 def _list(raw: _Raw, key: str) -> tuple[str, ...]:
-    value = raw.value
+    value, where, usage = raw
     if value is None:
         return ()
     if isinstance(value, str):
@@ -395,7 +395,7 @@ def _list(raw: _Raw, key: str) -> tuple[str, ...]:
         )
     out = []
     for i, item in enumerate(items, 1):
-        text = _text(_Raw(item, raw.where, raw.usage), f"{key}[{i}]")
+        text = _text((item, where, usage), f"{key}[{i}]")
         if text:
             out.append(text)
     if len(out) > MAX_LIST:
@@ -429,8 +429,7 @@ def _choice(raw: _Raw, key: str, choices: Sequence[str]) -> str:
     raise _err(
         raw,
         key,
-        f"{raw.value!r} is not allowed.{v.did_you_mean(text, choices)} "
-        f"Allowed: {', '.join(choices)}",
+        f"{raw[0]!r} is not allowed.{v.did_you_mean(text, choices)} Allowed: {', '.join(choices)}",
     )
 
 
@@ -511,7 +510,7 @@ def _keep(cache: dict[_K, _T], key: _K, value: _T, limit: int = _PARSED_MAX) -> 
 
 def _parsed(parse: Callable[[_Raw, str], _T], raw: _Raw, key: str) -> _T:
     """``parse(raw, key)``, remembered in :data:`_PARSED` for text values."""
-    value = raw.value
+    value = raw[0]
     if type(value) is not str or len(value) > _PARSED_LONGEST:
         return parse(raw, key)
     memo = (parse, key, value)
@@ -530,14 +529,14 @@ def _resolved(choices: tuple[Choice, ...], raw: _Raw | None, key: str, what: str
             f"Valid {what}s: {listing}",
             source=f"--{key}",
         )
-    value = raw.value
+    value, where, usage = raw
     cacheable = type(value) is str and len(value) <= _PARSED_LONGEST
     if cacheable:
         hit = _RESOLVED.get((key, value))
         if hit is not None and hit[0] is choices:
             return hit[1]
     text = _text(raw, key)
-    slug = resolve_choice(text, choices, what, source=raw.where, usage=raw.usage).slug
+    slug = resolve_choice(text, choices, what, source=where, usage=usage).slug
     if cacheable:
         _keep(_RESOLVED, (key, value), (choices, slug))
     return slug
@@ -603,7 +602,7 @@ def merge_values(
                 break
             if value is None or value == "":
                 continue
-            merged[name] = _new_raw(_Raw, (value, source, False))
+            merged[name] = (value, source, False)
         else:
             return merged
         merged = dict(base)
@@ -613,10 +612,6 @@ def merge_values(
 
 _FIELD_NAMES: dict[str, str] = {key: key for key in FIELD_BY_KEY}
 """Each field's dotted name → itself: a row's key found here is the name flatten() gives it."""
-
-_new_raw = tuple.__new__
-"""``_new_raw(_Raw, (value, where, usage))`` is ``_Raw(value, where, usage)`` (what the named
-tuple's own ``__new__`` and ``_make`` do) without a Python-level call: a row makes one per field."""
 
 
 def _merge_into(
@@ -629,7 +624,7 @@ def _merge_into(
     for key, (value, where) in flatten(values, source).items():
         if value is None or value == "":
             continue
-        merged[key] = _Raw(value, where_of.get(key, where) if where_of else where, usage)
+        merged[key] = (value, where_of.get(key, where) if where_of else where, usage)
 
 
 def options_from_merged(
@@ -791,7 +786,7 @@ def parse_field(guide: Guide, key: str, text: str) -> str:
     runs backwards) are checked when the whole file is loaded.
     """
     spec = FIELD_BY_KEY[key]
-    raw = _Raw(text, key, False)
+    raw: _Raw = (text, key, False)
     if spec.kind == "setting":
         return resolve_choice(
             text, guide.setting_choices(), "setting", source=key, usage=False
