@@ -122,7 +122,7 @@ class Location:
     def display(self) -> str:
         city, region = self.city, self.region
         if city and region:
-            return f"{city}, {region}"
+            return ", ".join((city, region))
         return city or region or self.country
 
 
