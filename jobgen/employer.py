@@ -11,16 +11,16 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, TypeAlias, TypeVar
 
 from . import _validate as v
 from ._yaml import load_yaml_file
 from .errors import JobgenError, UsageError, ValidationError
-from .guide import Guide, resolve_choice
+from .guide import Choice, Guide, resolve_choice
 
 # --------------------------------------------------------------------------- field table
 
@@ -120,7 +120,10 @@ class Location:
     postal_code: str = ""
 
     def display(self) -> str:
-        return ", ".join(p for p in (self.city, self.region) if p) or self.country
+        city, region = self.city, self.region
+        if city and region:
+            return ", ".join((city, region))
+        return city or region or self.country
 
 
 @dataclass(frozen=True)
@@ -204,13 +207,12 @@ class OptionLayer:
     """Where each key came from, when the source is not one file (``JOBGEN_SALARY_MIN``)."""
 
 
-class _Raw(NamedTuple):
-    """A value as given, with where it came from (for error messages). A named tuple: one is
-    made per field per posting, and a frozen dataclass costs several times as much to make."""
-
-    value: Any
-    where: str  # "employer.yaml:12", "JOBGEN_SALARY_MIN", "--set"
-    usage: bool
+_Raw: TypeAlias = tuple[Any, str, bool]
+"""A value as given, ``(value, where, usage)``: ``where`` it came from for error messages
+("employer.yaml:12", "JOBGEN_SALARY_MIN", "--set", "rows.csv row 7 (line 8)"), and ``usage``
+when a command line gave it (its mistakes are usage errors, exit 2). A plain tuple: one is made
+per field per posting, and a named tuple costs twice as much to make (a frozen dataclass,
+several times)."""
 
 
 def flatten(values: Mapping[str, Any], source: str) -> dict[str, tuple[Any, str]]:
@@ -302,12 +304,13 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 def _err(raw: _Raw, key: str, message: str, hint: str | None = None) -> JobgenError:
-    cls: type[JobgenError] = UsageError if raw.usage else ValidationError
-    return cls(f"{key}: {message}", source=raw.where, hint=hint)
+    _value, where, usage = raw
+    cls: type[JobgenError] = UsageError if usage else ValidationError
+    return cls(f"{key}: {message}", source=where, hint=hint)
 
 
 def _text(raw: _Raw, key: str, *, multiline: bool = False) -> str:
-    value = raw.value
+    value = raw[0]
     if type(value) is str and value.isascii() and value.isprintable() and len(value) <= MAX_TEXT:
         return value.strip()  # the usual value: nothing below could refuse or change it
     if isinstance(value, bool | list | tuple | Mapping):
@@ -364,7 +367,7 @@ def _int(raw: _Raw, key: str) -> int | None:
 
 
 def _date(raw: _Raw, key: str) -> dt.date | None:
-    value = raw.value
+    value = raw[0]
     if isinstance(value, dt.date):
         return value
     text = _text(raw, key)
@@ -379,7 +382,7 @@ def _date(raw: _Raw, key: str) -> dt.date | None:
 
 
 def _list(raw: _Raw, key: str) -> tuple[str, ...]:
-    value = raw.value
+    value, where, usage = raw
     if value is None:
         return ()
     if isinstance(value, str):
@@ -392,7 +395,7 @@ def _list(raw: _Raw, key: str) -> tuple[str, ...]:
         )
     out = []
     for i, item in enumerate(items, 1):
-        text = _text(_Raw(item, raw.where, raw.usage), f"{key}[{i}]")
+        text = _text((item, where, usage), f"{key}[{i}]")
         if text:
             out.append(text)
     if len(out) > MAX_LIST:
@@ -400,22 +403,24 @@ def _list(raw: _Raw, key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_CHOICE_ALIASES = {
+    "on-site": "onsite",
+    "fulltime": "full-time",
+    "parttime": "part-time",
+    "prn": "per-diem",
+    "perdiem": "per-diem",
+    "hourly": "hour",
+    "yearly": "year",
+    "annual": "year",
+    "monthly": "month",
+    "weekly": "week",
+    "daily": "day",
+}
+
+
 def _choice(raw: _Raw, key: str, choices: Sequence[str]) -> str:
     text = _text(raw, key).lower().replace("_", "-").replace(" ", "-")
-    aliases = {
-        "on-site": "onsite",
-        "fulltime": "full-time",
-        "parttime": "part-time",
-        "prn": "per-diem",
-        "perdiem": "per-diem",
-        "hourly": "hour",
-        "yearly": "year",
-        "annual": "year",
-        "monthly": "month",
-        "weekly": "week",
-        "daily": "day",
-    }
-    text = aliases.get(text, text)
+    text = _CHOICE_ALIASES.get(text, text)
     if text in choices:
         return text
     hits = [c for c in choices if text and c.startswith(text)]
@@ -424,8 +429,7 @@ def _choice(raw: _Raw, key: str, choices: Sequence[str]) -> str:
     raise _err(
         raw,
         key,
-        f"{raw.value!r} is not allowed.{v.did_you_mean(text, choices)} "
-        f"Allowed: {', '.join(choices)}",
+        f"{raw[0]!r} is not allowed.{v.did_you_mean(text, choices)} Allowed: {', '.join(choices)}",
     )
 
 
@@ -445,6 +449,103 @@ def _email(raw: _Raw, key: str) -> str:
     if text and not _EMAIL.match(text):
         raise _err(raw, key, f"{text!r} is not an email address like jobs@example.org")
     return text
+
+
+def _longtext(raw: _Raw, key: str) -> str:
+    return _text(raw, key, multiline=True)
+
+
+def _field_choice(raw: _Raw, key: str) -> str:
+    return _choice(raw, key, FIELD_BY_KEY[key].choices)
+
+
+def _currency(raw: _Raw, key: str) -> str:
+    code = _text(raw, key).upper() or "USD"
+    if not _CURRENCY.match(code):
+        raise _err(raw, key, f"{code!r} is not a 3-letter ISO 4217 code like USD")
+    return code
+
+
+# --------------------------------------------------------------------------- parse caches
+
+_T = TypeVar("_T")
+
+_PARSED: dict[tuple[Callable[..., Any], str, str], Any] = {}
+"""Values parsed before: ``(parser, field, text)`` → the parsed value. A batch's rows repeat
+most of their values (employers, pay, dates, benefits, links), and a parser's result depends
+only on the field and the text. Only successes are kept: an error names the row it is in, so a
+bad value is parsed (and refused) again each time. Bounded: it starts afresh when full."""
+_PARSED_MAX = 4096
+_PARSED_LONGEST = 500
+"""Longer texts are parsed every time, which keeps the cache to a few megabytes at most."""
+
+_RESOLVED: dict[tuple[str, str], tuple[tuple[Choice, ...], str]] = {}
+"""Settings and education levels resolved before: ``(field, text)`` → (the guide's choices,
+the slug). An entry answers only for the same choices object (one guide's), which it holds, so
+that object's id cannot be reused while the entry lives. Bounded like :data:`_PARSED`."""
+_MISSING: Any = object()
+
+
+_EMPLOYERS: dict[tuple[str, str, str], Employer] = {}
+_LOCATIONS: dict[tuple[str, str, str, str], Location] = {}
+_SALARIES: dict[tuple[int, int, str, str], Salary] = {}
+"""Employers, locations and pay made before, by their validated values: a batch names a few
+again and again, and these are frozen, so one object serves every posting with the same values.
+Pay is kept by the identity of its amounts (each entry holds them, so an id cannot be reused
+while it lives), since equal amounts can be written differently. At most :data:`_SHARED_MAX`
+of each (an employer's about text can be long)."""
+_SHARED_MAX = 256
+
+_K = TypeVar("_K")
+
+
+def _keep(cache: dict[_K, _T], key: _K, value: _T, limit: int = _PARSED_MAX) -> _T:
+    """``cache[key] = value`` in a cache of at most ``limit`` entries (it starts afresh when
+    full); returns ``value``."""
+    if len(cache) >= limit:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _parsed(parse: Callable[[_Raw, str], _T], raw: _Raw, key: str) -> _T:
+    """``parse(raw, key)``, remembered in :data:`_PARSED` for text values."""
+    value = raw[0]
+    if type(value) is not str or len(value) > _PARSED_LONGEST:
+        return parse(raw, key)
+    memo = (parse, key, value)
+    found: _T = _PARSED.get(memo, _MISSING)
+    if found is _MISSING:
+        found = _keep(_PARSED, memo, parse(raw, key))  # a bad value raises: nothing is kept
+    return found
+
+
+def _resolved(choices: tuple[Choice, ...], raw: _Raw | None, key: str, what: str) -> str:
+    """The slug of the setting or education level ``raw`` names, remembered in :data:`_RESOLVED`."""
+    if raw is None:
+        listing = ", ".join(c.slug for c in choices)
+        raise UsageError(
+            f"no {what} given; choose one with --{key} or '{key}:' in the employer file. "
+            f"Valid {what}s: {listing}",
+            source=f"--{key}",
+        )
+    value, where, usage = raw
+    cacheable = type(value) is str and len(value) <= _PARSED_LONGEST
+    if cacheable:
+        hit = _RESOLVED.get((key, value))
+        if hit is not None and hit[0] is choices:
+            return hit[1]
+    text = _text(raw, key)
+    slug = resolve_choice(text, choices, what, source=where, usage=usage).slug
+    if cacheable:
+        _keep(_RESOLVED, (key, value), (choices, slug))
+    return slug
+
+
+def clear_caches() -> None:
+    """Forget every value parsed and resolved before (for tests and measurements)."""
+    for cache in (_PARSED, _RESOLVED, _EMPLOYERS, _LOCATIONS, _SALARIES):
+        cache.clear()
 
 
 def today(environ: Mapping[str, str] | None = None) -> dt.date:
@@ -490,8 +591,27 @@ def merge_values(
     """One more layer's ``values`` (a batch row, read from ``source``) merged onto ``base``:
     :func:`merge_layers` without making an :class:`OptionLayer` per row."""
     merged = dict(base)
+    if type(values) is dict:
+        # The usual row (a CSV line): a plain dict whose keys are all fields' own names, so
+        # flatten() would give each value with ``source`` as its place. Anything else (a group
+        # such as ``salary:``, a key with spaces, an unknown key) takes the general path below.
+        names = _FIELD_NAMES
+        for key, value in values.items():
+            name = names.get(key)
+            if name is None:
+                break
+            if value is None or value == "":
+                continue
+            merged[name] = (value, source, False)
+        else:
+            return merged
+        merged = dict(base)
     _merge_into(merged, values, source, False, None)
     return merged
+
+
+_FIELD_NAMES: dict[str, str] = {key: key for key in FIELD_BY_KEY}
+"""Each field's dotted name → itself: a row's key found here is the name flatten() gives it."""
 
 
 def _merge_into(
@@ -504,47 +624,29 @@ def _merge_into(
     for key, (value, where) in flatten(values, source).items():
         if value is None or value == "":
             continue
-        merged[key] = _Raw(value, where_of.get(key, where) if where_of else where, usage)
+        merged[key] = (value, where_of.get(key, where) if where_of else where, usage)
 
 
 def options_from_merged(
     guide: Guide, merged: Mapping[str, _Raw], *, default_date: dt.date | None = None
 ) -> EmployerOptions:
-    """Validate merged values (:func:`merge_layers`) into :class:`EmployerOptions`."""
+    """Validate merged values (:func:`merge_layers`) into :class:`EmployerOptions`.
 
-    def get(key: str) -> _Raw | None:
-        return merged.get(key)
+    Fields are checked in a fixed order (setting, education level, pay, dates, then the rest in
+    the order of :class:`EmployerOptions`), so a row with several mistakes reports the first.
+    """
+    get = merged.get
+    parsed = _parsed
 
-    def text(key: str, *, multiline: bool = False) -> str:
-        raw = get(key)
-        return _text(raw, key, multiline=multiline) if raw else ""
+    setting = _resolved(guide.setting_choices(), get("setting"), "setting", "setting")
+    education = _resolved(
+        guide.education_choices(), get("education"), "education", "education level"
+    )
 
-    def choice(key: str, default: str) -> str:
-        raw = get(key)
-        return _choice(raw, key, FIELD_BY_KEY[key].choices) if raw else default
-
-    def pick(key: str, what: str) -> str:
-        raw = get(key)
-        choices = guide.setting_choices() if key == "setting" else guide.education_choices()
-        if raw is None:
-            listing = ", ".join(c.slug for c in choices)
-            raise UsageError(
-                f"no {what} given; choose one with --{key} or '{key}:' in the employer file. "
-                f"Valid {what}s: {listing}",
-                source=f"--{key}",
-            )
-        value = _text(raw, key)
-        return resolve_choice(value, choices, what, source=raw.where, usage=raw.usage).slug
-
-    setting = pick("setting", "setting")
-    education = pick("education", "education level")
-
-    salary_min = _money(m, "salary.min") if (m := get("salary.min")) else None
-    salary_max = _money(m, "salary.max") if (m := get("salary.max")) else None
-    period = choice("salary.period", "")
-    currency = text("salary.currency").upper() or "USD"
-    if (c := get("salary.currency")) and not _CURRENCY.match(currency):
-        raise _err(c, "salary.currency", f"{currency!r} is not a 3-letter ISO 4217 code like USD")
+    salary_min = parsed(_money, r, "salary.min") if (r := get("salary.min")) else None
+    salary_max = parsed(_money, r, "salary.max") if (r := get("salary.max")) else None
+    period = parsed(_field_choice, r, "salary.period") if (r := get("salary.period")) else ""
+    currency = parsed(_currency, r, "salary.currency") if (r := get("salary.currency")) else "USD"
     if salary_min is not None and salary_max is not None and salary_min > salary_max:
         raw = get("salary.max")
         assert raw is not None
@@ -561,10 +663,10 @@ def options_from_merged(
             raw, "salary.period", "is needed when a salary is given. Allowed: " + ", ".join(PERIODS)
         )
 
-    date_posted = (_date(r, "date_posted") if (r := get("date_posted")) else None) or (
+    date_posted = (parsed(_date, r, "date_posted") if (r := get("date_posted")) else None) or (
         default_date or today()
     )
-    valid_through = _date(r, "valid_through") if (r := get("valid_through")) else None
+    valid_through = parsed(_date, r, "valid_through") if (r := get("valid_through")) else None
     if valid_through is not None and valid_through < date_posted:
         raw = get("valid_through")
         assert raw is not None
@@ -575,42 +677,77 @@ def options_from_merged(
             "a posting cannot close before it opens",
         )
 
-    def lst(key: str) -> tuple[str, ...]:
-        raw = get(key)
-        return _list(raw, key) if raw else ()
+    # the remaining fields, in the order EmployerOptions lists them (the order of their errors)
+    name = parsed(_text, r, "employer.name") if (r := get("employer.name")) else ""
+    about = parsed(_longtext, r, "employer.about") if (r := get("employer.about")) else ""
+    website = parsed(_url, r, "employer.website") if (r := get("employer.website")) else ""
+    title = parsed(_text, r, "title") if (r := get("title")) else ""
+    city = parsed(_text, r, "location.city") if (r := get("location.city")) else ""
+    region = parsed(_text, r, "location.region") if (r := get("location.region")) else ""
+    country = parsed(_text, r, "location.country") if (r := get("location.country")) else ""
+    postal_code = (
+        parsed(_text, r, "location.postal_code") if (r := get("location.postal_code")) else ""
+    )
+    workplace = parsed(_field_choice, r, "workplace") if (r := get("workplace")) else "onsite"
+    employment_type = (
+        parsed(_field_choice, r, "employment_type")
+        if (r := get("employment_type"))
+        else "full-time"
+    )
+    schedule = parsed(_text, r, "schedule") if (r := get("schedule")) else ""
+    certification = (
+        parsed(_field_choice, r, "certification") if (r := get("certification")) else "none"
+    )
+    experience = parsed(_int, r, "experience_months") if (r := get("experience_months")) else None
+    benefits = parsed(_list, r, "benefits") if (r := get("benefits")) else ()
+    extra_responsibilities = (
+        parsed(_list, r, "extra_responsibilities") if (r := get("extra_responsibilities")) else ()
+    )
+    extra_qualifications = (
+        parsed(_list, r, "extra_qualifications") if (r := get("extra_qualifications")) else ()
+    )
+    apply_url = parsed(_url, r, "apply.url") if (r := get("apply.url")) else ""
+    apply_email = parsed(_email, r, "apply.email") if (r := get("apply.email")) else ""
+    # unique to each posting: nothing to gain from remembering it
+    requisition_id = _text(r, "requisition_id") if (r := get("requisition_id")) else ""
+    eeo_statement = parsed(_longtext, r, "eeo_statement") if (r := get("eeo_statement")) else ""
 
+    # employers and places repeat from row to row: equal text makes equal (frozen) objects
+    name = name or PLACEHOLDER_EMPLOYER
+    employer = _EMPLOYERS.get(who := (name, about, website))
+    if employer is None:
+        made = Employer(name=name, about=about, website=website)
+        employer = _keep(_EMPLOYERS, who, made, _SHARED_MAX)
+    location = _LOCATIONS.get(place := (city, region, country, postal_code))
+    if location is None:
+        made_at = Location(city=city, region=region, country=country, postal_code=postal_code)
+        location = _keep(_LOCATIONS, place, made_at, _SHARED_MAX)
+    # the amounts are the same Decimal objects for the same text (see _parsed): by identity, as
+    # equal amounts can still read differently (1.0 and 1, -0 and 0)
+    salary = _SALARIES.get(pay := (id(salary_min), id(salary_max), currency, period))
+    if salary is None or salary.min is not salary_min or salary.max is not salary_max:
+        made_pay = Salary(min=salary_min, max=salary_max, currency=currency, period=period)
+        salary = _keep(_SALARIES, pay, made_pay, _SHARED_MAX)
     return EmployerOptions(
         setting=setting,
         education=education,
-        employer=Employer(
-            name=text("employer.name") or PLACEHOLDER_EMPLOYER,
-            about=text("employer.about", multiline=True),
-            website=_url(r, "employer.website") if (r := get("employer.website")) else "",
-        ),
-        title=text("title") or guide.occupation,
-        location=Location(
-            city=text("location.city"),
-            region=text("location.region"),
-            country=text("location.country"),
-            postal_code=text("location.postal_code"),
-        ),
-        workplace=choice("workplace", "onsite"),
-        employment_type=choice("employment_type", "full-time"),
-        schedule=text("schedule"),
-        salary=Salary(min=salary_min, max=salary_max, currency=currency, period=period),
-        certification=choice("certification", "none"),
-        experience_months=_int(r, "experience_months") if (r := get("experience_months")) else None,
-        benefits=lst("benefits"),
-        extra_responsibilities=lst("extra_responsibilities"),
-        extra_qualifications=lst("extra_qualifications"),
-        apply=Apply(
-            url=_url(r, "apply.url") if (r := get("apply.url")) else "",
-            email=_email(r, "apply.email") if (r := get("apply.email")) else "",
-        ),
+        employer=employer,
+        title=title or guide.occupation,
+        location=location,
+        workplace=workplace,
+        employment_type=employment_type,
+        schedule=schedule,
+        salary=salary,
+        certification=certification,
+        experience_months=experience,
+        benefits=benefits,
+        extra_responsibilities=extra_responsibilities,
+        extra_qualifications=extra_qualifications,
+        apply=Apply(url=apply_url, email=apply_email),
         date_posted=date_posted,
         valid_through=valid_through,
-        requisition_id=text("requisition_id"),
-        eeo_statement=text("eeo_statement", multiline=True),
+        requisition_id=requisition_id,
+        eeo_statement=eeo_statement,
     )
 
 
@@ -649,7 +786,7 @@ def parse_field(guide: Guide, key: str, text: str) -> str:
     runs backwards) are checked when the whole file is loaded.
     """
     spec = FIELD_BY_KEY[key]
-    raw = _Raw(text, key, False)
+    raw: _Raw = (text, key, False)
     if spec.kind == "setting":
         return resolve_choice(
             text, guide.setting_choices(), "setting", source=key, usage=False

@@ -276,15 +276,15 @@ class _Text(str):
 
 @given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
 def test_text_shortcut_matches_the_full_check(text: str) -> None:
-    from jobgen.employer import _Raw, _text
+    from jobgen.employer import _text
 
     for multiline in (False, True):
         try:
-            expected: object = _text(_Raw(_Text(text), "f.yaml:1", False), "k", multiline=multiline)
+            expected: object = _text((_Text(text), "f.yaml:1", False), "k", multiline=multiline)
         except ValidationError as exc:
             expected = exc.message
         try:
-            got: object = _text(_Raw(text, "f.yaml:1", False), "k", multiline=multiline)
+            got: object = _text((text, "f.yaml:1", False), "k", multiline=multiline)
         except ValidationError as exc:
             got = exc.message
         assert got == expected

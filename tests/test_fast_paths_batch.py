@@ -69,8 +69,8 @@ def test_a_row_merged_onto_merged_defaults_gives_the_same_options() -> None:
     slow = options_from_layers(guide, [*defaults, OptionLayer("rows.csv row 1", row)])
     merged = merge_values(merge_layers(defaults), row, "rows.csv row 1")
     assert options_from_merged(guide, merged) == slow
-    assert merged["salary.min"].where == "JOBGEN_SALARY_MIN"
-    assert merged["schedule"].usage is True
+    assert merged["salary.min"] == ("18", "JOBGEN_SALARY_MIN", False)  # (value, where, usage)
+    assert merged["schedule"] == ("Nights", "--set", True)
     assert "title" not in merged  # empty values are not given
 
 
