@@ -693,6 +693,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="batch sizes to run (default: 1000,10000; --quick: 10,20)",
     )
     parser.add_argument(
+        "--formats",
+        metavar="F[,F]",
+        help="batch formats to run (default: md,docx)",
+    )
+    parser.add_argument(
         "--runs",
         type=int,
         metavar="N",
@@ -714,6 +719,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.rows:
         sizes = tuple(int(n) for n in args.rows.split(",") if n.strip())
         plan = dataclasses.replace(plan, batch_sizes=sizes)
+    if args.formats:
+        formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+        plan = dataclasses.replace(plan, batch_formats=formats)
     if args.runs:
         plan = dataclasses.replace(plan, batch_runs=max(1, args.runs))
     launcher = Launcher()  # first, while this process is small

@@ -227,8 +227,9 @@ def read_csv(stream: IO[str], name: str, *, count_only: bool = False) -> Iterato
             label = f"{name} row {number} (line {start})"
             if simple and len(cells) <= width:
                 # what the loop below makes of such a row, without its per-cell checks
-                pairs = zip(named, cells, strict=False)  # a short row leaves the rest unset
-                values = {key: cell for key, cell in pairs if cell and not cell.isspace()}
+                values = dict(zip(named, cells, strict=False))  # a short row: the rest unset
+                if "" in cells or any(map(str.isspace, cells)):  # blank cells leave fields unset
+                    values = {key: cell for key, cell in values.items() if not _blank(cell)}
                 if "\r" in joined:
                     values = {key: cell.replace("\r\n", "\n") for key, cell in values.items()}
                 yield Row(number, label, values)
@@ -254,6 +255,10 @@ def read_csv(stream: IO[str], name: str, *, count_only: bool = False) -> Iterato
         raise ValidationError(
             f"is not valid CSV: {exc}", source=f"{name} line {reader.line_num}"
         ) from None
+
+
+def _blank(cell: str) -> bool:
+    return not cell or cell.isspace()
 
 
 def _plain(value: Any) -> Any:
@@ -772,13 +777,16 @@ def _named_rows(
     def stems() -> Iterator[str]:
         for row in rows:
             current.append(row)
-            values = (row.values,)
+            values = row.values
             fields: dict[str, str] = {}
             for key in used:
                 if key == "row":
                     fields[key] = slug(str(row.number).zfill(width))
                     continue
-                text = _raw_text(values, _NAME_SOURCES[key]) or base[key]
+                source = _NAME_SOURCES[key]
+                text = values.get(source)  # a CSV row's text; anything else: _raw_text decides
+                text = text.strip() if type(text) is str else _raw_text((values,), source)
+                text = text or base[key]
                 if key == "id":
                     text = text or str(row.number).zfill(width)
                 elif key == "title":
