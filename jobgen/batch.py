@@ -104,6 +104,10 @@ MAX_CHUNK = 16
 MAX_CHUNK_MD = 64
 """The same for a Markdown-only batch, whose rows take a fraction of a millisecond: larger
 chunks spare the parent a hand-over per 16 rows, and 64 rows still finish in tens of ms."""
+WORKER_CHUNK = 32
+WORKER_CHUNK_MD = 256
+"""Rows handed to a worker process at once (fewer towards the end of a batch): more than a
+chunk rendered here, since each hand-over costs this process work of its own."""
 MAX_STREAM_BYTES = 200 * 1024 * 1024
 """Largest CSV or JSON Lines input read (they are streamed; YAML is capped at 10 MB)."""
 MAX_LINE_BYTES = 1024 * 1024
@@ -1341,45 +1345,90 @@ def _run_in_process(
         gc.unfreeze()  # this process goes on after the batch (a library caller's, say)
 
 
+class _Dealer:
+    """Deals consecutive tasks out in chunks of whatever size is asked for."""
+
+    def __init__(self, tasks: Iterable[_Task], total: int) -> None:
+        self._tasks = iter(tasks)
+        self.total = total
+        self.dealt = 0
+
+    def take(self, size: int) -> list[_Task]:
+        chunk = list(itertools.islice(self._tasks, max(1, size)))
+        self.dealt += len(chunk)
+        return chunk
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.total - self.dealt)
+
+
 def _run_pool(
-    ctx: _Context, chunks: Iterable[Sequence[_Task]], workers: int, out: _Collector, stop: _Stop
+    ctx: _Context, tasks: Iterable[_Task], total: int, jobs: int, out: _Collector, stop: _Stop
 ) -> None:
+    """Render on ``jobs`` processes: this one and ``jobs - 1`` workers.
+
+    Workers get large chunks (few hand-overs, each of which costs this process's helper
+    threads some work) and are kept two chunks ahead; between hand-overs this process renders
+    small chunks itself (it reads and names every row anyway: with a worker per CPU besides,
+    three processes would compete for CPUs that two keep busy). Chunks shrink towards the end
+    so that the processes finish together.
+    """
     import multiprocessing  # here: a batch run in this process needs neither
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
+    workers = jobs - 1
+    markdown_only = set(ctx.formats) == {"md"}
+    big = WORKER_CHUNK_MD if markdown_only else WORKER_CHUNK
+    small = (MAX_CHUNK_MD if markdown_only else MAX_CHUNK) // 2
     context = multiprocessing.get_context(START_METHOD)
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(ctx,)
     )
     running: dict[Future[_Done], Sequence[_Task]] = {}
-    queue = iter(chunks)
+    dealer = _Dealer(tasks, total)
     hard_stop = False
+
+    def collect(done: Iterable[Future[_Done]]) -> None:
+        for future in done:
+            chunk = running.pop(future)
+            try:
+                report = future.result()
+            except Exception as exc:  # a worker died (killed, out of memory)
+                why = f"a worker process failed: {type(exc).__name__}: {exc}"
+                report = _report(ctx, [_failed(t, f"{t.row.source}: {why}") for t in chunk])
+            out.add(chunk[0].position, report)
+
+    _warm(ctx)
     try:
+        exhausted = False
         while True:
+            collect([f for f in running if f.done()])  # first: what they finished frees room
             # a bounded number in flight keeps memory flat and an interrupt quick
-            while not stop.requested and len(running) < workers * 2:
-                chunk = next(queue, None)
-                if chunk is None:
-                    break
-                running[pool.submit(_run_chunk, chunk)] = chunk
+            while not stop.requested and not exhausted and len(running) < workers * 2:
+                chunk = dealer.take(min(big, dealer.remaining // (jobs * 2)))
+                if chunk:
+                    running[pool.submit(_run_chunk, chunk)] = chunk
+                else:
+                    exhausted = True
             if stop.requested:
                 for future in [f for f in running if f.cancel()]:
                     del running[future]
+            if not stop.requested and not exhausted:
+                mine = dealer.take(small)
+                if mine:  # the workers have enough to do: render a chunk here
+                    out.add(mine[0].position, _run_tasks(ctx, mine, stop))
+                    continue
+                exhausted = True
             if not running:
                 return
             done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                chunk = running.pop(future)
-                try:
-                    report = future.result()
-                except Exception as exc:  # a worker died (killed, out of memory)
-                    why = f"a worker process failed: {type(exc).__name__}: {exc}"
-                    report = _report(ctx, [_failed(t, f"{t.row.source}: {why}") for t in chunk])
-                out.add(chunk[0].position, report)
+            collect(done)
     except KeyboardInterrupt:
         hard_stop = True  # a second Ctrl-C: do not wait for running rows
         raise
     finally:
+        gc.unfreeze()  # this process goes on after the batch (a library caller's, say)
         pool.shutdown(wait=not hard_stop, cancel_futures=True)
 
 
@@ -1599,11 +1648,10 @@ def run_batch(
         if spool is not None:  # a Ctrl-C while the manifest is written waits for it
             cleanup.callback(spool.close)
         try:
-            chunks = _chunks(tasks, total, workers, fmts)
             if workers <= 1:
-                _run_in_process(ctx, chunks, collector, stop)
+                _run_in_process(ctx, _chunks(tasks, total, workers, fmts), collector, stop)
             else:
-                _run_pool(ctx, chunks, workers, collector, stop)
+                _run_pool(ctx, tasks, total, workers, collector, stop)
         except KeyboardInterrupt:
             stop.requested = True
         except BaseException:
