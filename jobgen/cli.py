@@ -308,7 +308,8 @@ def _lint_rules_table() -> str:
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Worker processes (default: the CPU count); 1 renders in this process.",
+    help="Processes that render (default: the CPU count): this one and N-1 workers; "
+    "1 renders in this process only.",
 )
 @click.option(
     "--name",

@@ -164,3 +164,39 @@ def test_new_files_follow_the_umask_like_any_other_program(tmp_path: Path) -> No
     assert (tmp_path / "private.md").stat().st_mode & 0o777 == 0o600
     write_new(str(tmp_path / "usual.md"), b"text")
     assert (tmp_path / "usual.md").stat().st_mode & 0o777 == 0o666 & ~previous
+
+
+def test_a_worker_that_dies_fails_its_rows_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed mid-batch (out of memory, say): the rows it held fail, naming why, the
+    files and temporary files it wrote for them are removed, this process renders the rest,
+    and the manifest lists every row in order."""
+    parent = os.getpid()
+    real = batch.process_row
+
+    def dies_on_row_300(ctx: Any, task: Any, to_sync: Any = None) -> Any:
+        if os.getpid() != parent and task.row.number >= 300:
+            # half-way through a write, as a kill would leave it
+            (ctx.out_dir / f".{task.name}.md.{os.getpid()}-99.tmp").write_bytes(b"partial")
+            os._exit(9)
+        return real(ctx, task, to_sync)
+
+    monkeypatch.setattr(batch, "process_row", dies_on_row_300)
+    monkeypatch.setattr(batch, "START_METHOD", "fork")  # the child runs the patched code
+    out = tmp_path / "out"
+    rows = [
+        {"requisition_id": f"R{i}", "employer.name": "Acme", "setting": "inpatient"}
+        for i in range(1, 2001)
+    ]
+    result = run_batch(rows, out_dir=out, defaults={"education": "high-school"}, jobs=2)
+    failed = [r for r in result.postings if r.status == "error"]
+    assert failed, "the worker held rows from 300 on"
+    for r in failed:
+        assert r.error is not None and "a worker process failed" in r.error
+    assert result.ok + result.failed == 2000
+    assert [r.row for r in result.postings] == list(range(1, 2001))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = {f["path"] for p in manifest["postings"] if p["status"] == "ok" for f in p["files"]}
+    on_disk = {p.name for p in out.iterdir()} - {"manifest.json"}
+    assert on_disk == listed  # no file of a failed row, no temporary file
