@@ -6,6 +6,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -37,6 +39,20 @@ def require_program(*names: str) -> str:
     if os.environ.get("JOBGEN_REQUIRE_EXTERNAL") == "1":
         pytest.fail(f"{reason}, and JOBGEN_REQUIRE_EXTERNAL=1 says it must be")
     pytest.skip(reason)
+
+
+def run_python(code: str) -> str:
+    """Run ``code`` in a fresh interpreter with this checkout first on the path (and this
+    test's environment: no JOBGEN_* settings, the fixed date); return what it printed."""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    return result.stdout
 
 
 @pytest.fixture(autouse=True)

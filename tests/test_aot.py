@@ -8,18 +8,16 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import itertools
-import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from conftest import run_python
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_properties import employer_values
+from test_properties import COMPLETE, employer_values
 
 import jobgen
 from jobgen import _resources
@@ -161,21 +159,11 @@ def test_a_posting_with_every_optional_field_empty(guide) -> None:
     assert_same_as_jinja(full)
 
 
-BASE = {
-    "setting": "inpatient",
-    "education": "associate",
-    "employer.name": "Riverside Behavioral Health",
-    "location.city": "Denver",
-    "location.region": "CO",
-    "location.country": "US",
-}
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=employer_values)
 def test_any_employer_options_render_as_jinja2_does(values: dict[str, Any]) -> None:
     try:
-        posting = jobgen.load_posting(values={**BASE, **values}, environ={})
+        posting = jobgen.load_posting(values={**COMPLETE, **values}, environ={})
     except JobgenError:
         return
     assert_same_as_jinja(posting)
@@ -250,16 +238,7 @@ def test_rendering_with_the_built_in_template_imports_no_jinja2() -> None:
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
         "print('JINJA2', 'jinja2' in sys.modules)\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JOBGEN_")}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env={**env, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1795824000"},
-    )
-    lines = result.stdout.splitlines()
+    lines = run_python(code).splitlines()  # no JOBGEN_* settings, the fixed date
     assert lines[-1] == "JINJA2 False"
     assert "\n".join(lines[:-1]) + "\n" == (ROOT / "examples" / "riverside-inpatient.md").read_text(
         encoding="utf-8"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import os
 import struct
-import subprocess
 import sys
 import zipfile
 import zlib
@@ -16,6 +15,7 @@ from typing import Any
 
 import docx
 import pytest
+from conftest import run_python
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Inches
@@ -493,15 +493,7 @@ def test_heavy_libraries_are_imported_only_when_writing() -> None:
         "jobgen.generate(setting='inpatient', education='associate', fmt='docx', environ={})\n"
         "print(sorted(m for m in ('docx', 'markdown_it', 'lxml') if m in sys.modules))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert result.stdout.splitlines() == ["[]", "['docx', 'lxml', 'markdown_it']"]
+    assert run_python(code).splitlines() == ["[]", "['docx', 'lxml', 'markdown_it']"]
 
 
 def test_styles_are_found_by_name_not_by_localised_id(tmp_path: Path) -> None:

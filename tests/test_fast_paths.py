@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import io
 import os
-import subprocess
 import sys
 import zipfile
 from datetime import datetime
@@ -16,6 +15,7 @@ from typing import Any
 import docx
 import pytest
 import yaml
+from conftest import run_python
 from docx.oxml.ns import qn
 from hypothesis import given
 from hypothesis import strategies as st
@@ -30,18 +30,6 @@ from jobgen.render.docx import DocumentMeta, build_docx, default_reference_path
 
 ROOT = Path(__file__).resolve().parent.parent
 markdown_module = importlib.import_module("jobgen.render.markdown")
-
-
-def run_python(code: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    return result.stdout
 
 
 # --------------------------------------------------------------------------- lazy imports

@@ -6,13 +6,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import run_python
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -175,15 +173,7 @@ def test_short_options_do_not_load_difflib_and_mistakes_are_still_explained() ->
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('DIFFLIB', 'difflib' in sys.modules)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    ).stdout
-    assert out.splitlines()[-1] == "DIFFLIB False"
+    assert run_python(code).splitlines()[-1] == "DIFFLIB False"
     runner = CliRunner()
     wrong = runner.invoke(cli, ["render", "--employr", "x.yaml"])
     assert wrong.exit_code == 2

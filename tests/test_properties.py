@@ -197,17 +197,19 @@ def test_every_format_has_a_validator():
 # ---------------------------------------------------------------------------- properties
 
 
+COMPLETE: dict[str, Any] = {
+    "setting": "inpatient",
+    "education": "associate",
+    "employer.name": "Riverside Behavioral Health",
+    "location.city": "Denver",
+    "location.region": "CO",
+    "location.country": "US",
+}
+"""A complete posting's fields: JSON-LD needs the employer's name and the work address."""
+
+
 def _generate(values: dict[str, Any], fmt: str) -> bytes:
-    # a complete posting (JSON-LD needs the employer's name and the work address), then the draw
-    base: dict[str, Any] = {
-        "setting": "inpatient",
-        "education": "associate",
-        "employer.name": "Riverside Behavioral Health",
-        "location.city": "Denver",
-        "location.region": "CO",
-        "location.country": "US",
-    }
-    return jobgen.generate(values={**base, **values}, fmt=fmt, environ={})
+    return jobgen.generate(values={**COMPLETE, **values}, fmt=fmt, environ={})
 
 
 def _names_a_field(exc: JobgenError, values: dict[str, Any]) -> bool:
