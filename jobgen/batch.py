@@ -100,10 +100,11 @@ MAX_NAME_FIELD = 40
 """Each field is cut to this many characters before the pattern is filled, so one long employer
 name cannot push the setting out of an 80-character name."""
 MAX_CHUNK = 16
-"""Rows a worker renders per task: small enough that an interrupt finishes quickly."""
+"""Rows rendered in this process between reports (half as many between hand-overs to workers):
+few enough that progress moves and an interrupt finishes quickly."""
 MAX_CHUNK_MD = 64
-"""The same for a Markdown-only batch, whose rows take a fraction of a millisecond: larger
-chunks spare the parent a hand-over per 16 rows, and 64 rows still finish in tens of ms."""
+"""The same for a Markdown-only batch, whose rows take a fraction of a millisecond: 64 rows
+still finish in ten milliseconds."""
 WORKER_CHUNK = 32
 WORKER_CHUNK_MD = 256
 """Rows handed to a worker process at once (fewer towards the end of a batch): more than a
@@ -664,6 +665,61 @@ def _raw_text(layers: Sequence[Mapping[str, Any]], key: str) -> str:
     return ""
 
 
+_NAME_SOURCES = {
+    "id": "requisition_id",
+    "employer": "employer.name",
+    "title": "title",
+    "setting": "setting",
+    "education": "education",
+}
+"""The employer field each name field comes from (``row`` is the row's number)."""
+
+
+class _Namer:
+    """The values a name pattern uses, row after row, with the defaults looked up once (a
+    row's own value wins over them, as in :func:`_raw_text`)."""
+
+    def __init__(
+        self,
+        guide: Guide,
+        width: int,
+        defaults: Sequence[Mapping[str, Any]],
+        only: Collection[str] | None = None,
+    ) -> None:
+        self.guide = guide
+        self.width = width
+        self.used = [k for k in NAME_FIELDS if only is None or k in only]
+        self.base = {k: _raw_text(defaults, _NAME_SOURCES[k]) for k in self.used if k != "row"}
+
+    def fields(self, number: int, values: Mapping[str, Any]) -> dict[str, str]:
+        row = str(number).zfill(self.width)
+        out: dict[str, str] = {}
+        for key in self.used:
+            if key == "row":
+                out[key] = row
+                continue
+            source = _NAME_SOURCES[key]
+            text = values.get(source)  # a CSV row's text; anything else: _raw_text decides
+            text = (text.strip() if type(text) is str else _raw_text((values,), source)) or (
+                self.base[key]
+            )
+            if key == "id":
+                text = text or row
+            elif key == "title":
+                text = text or self.guide.occupation
+            elif key != "employer" and text:
+                try:
+                    setting = key == "setting"
+                    resolve = (
+                        self.guide.resolve_setting if setting else self.guide.resolve_education
+                    )
+                    text = resolve(text).slug
+                except JobgenError:
+                    pass  # named after the text as written; the row itself will fail
+            out[key] = text
+        return out
+
+
 def name_fields(
     guide: Guide,
     number: int,
@@ -671,34 +727,9 @@ def name_fields(
     layers: Sequence[Mapping[str, Any]],
     only: Collection[str] | None = None,
 ) -> dict[str, str]:
-    """The values a name pattern can use for one row (before slugging); with ``only``, just
-    those fields (the ones a pattern uses)."""
-
-    def choice(key: str) -> str:
-        text = _raw_text(layers, key)
-        if not text:
-            return ""
-        try:
-            if key == "setting":
-                return guide.resolve_setting(text).slug
-            return guide.resolve_education(text).slug
-        except JobgenError:
-            return text
-
-    row = str(number).zfill(width)
-    out: dict[str, str] = {}
-    for key in NAME_FIELDS if only is None else [k for k in NAME_FIELDS if k in only]:
-        if key == "row":
-            out[key] = row
-        elif key == "id":
-            out[key] = _raw_text(layers, "requisition_id") or row
-        elif key == "employer":
-            out[key] = _raw_text(layers, "employer.name")
-        elif key == "title":
-            out[key] = _raw_text(layers, "title") or guide.occupation
-        else:
-            out[key] = choice(key)
-    return out
+    """The values a name pattern can use for one row (before slugging), the last of ``layers``
+    winning; with ``only``, just those fields (the ones a pattern uses)."""
+    return _Namer(guide, width, layers[:-1], only).fields(number, layers[-1] if layers else {})
 
 
 def _pattern_fields(pattern: str) -> frozenset[str]:
@@ -724,16 +755,6 @@ def assign_names(
     return [name for _row, name in named]
 
 
-_NAME_SOURCES = {
-    "id": "requisition_id",
-    "employer": "employer.name",
-    "title": "title",
-    "setting": "setting",
-    "education": "education",
-}
-"""The employer field each name field comes from (``row`` is the row's number)."""
-
-
 def _named_rows(
     guide: Guide,
     rows: Iterable[Row],
@@ -743,19 +764,12 @@ def _named_rows(
     defaults: Sequence[Mapping[str, Any]],
 ) -> Iterator[tuple[Row, str]]:
     """Each row with its name, one row at a time (``total`` sets the width of ``{row}``); only
-    the names given so far are kept, to keep the next ones unique.
-
-    The names are :func:`name_fields` filled into :func:`format_name`, made in fewer steps: the
-    defaults' values are looked up once (a row's own value wins over them, as in
-    :func:`_raw_text`), and a setting's or education level's slug, like each field's slug, is
-    made once per distinct text.
-    """
-    width = len(str(total))
-    used = [k for k in NAME_FIELDS if k in _pattern_fields(pattern)]
-    base = {k: _raw_text(defaults, _NAME_SOURCES[k]) for k in used if k != "row"}
+    the names given so far are kept, to keep the next ones unique. The names are
+    :func:`name_fields` filled into :func:`format_name`, with each field's slug made once per
+    distinct text."""
+    namer = _Namer(guide, len(str(total)), defaults, _pattern_fields(pattern))
     current: list[Row] = []
     slugs: dict[str, str] = {}  # a field's slug (format_name's first step), by its text
-    choices: dict[tuple[str, str], str] = {}  # a setting's or education level's slug, by text
 
     def slug(text: str) -> str:
         made = slugs.get(text)
@@ -765,40 +779,11 @@ def _named_rows(
             made = slugs[text] = safe_stem(text, fallback="", limit=MAX_NAME_FIELD)
         return made
 
-    def choice(key: str, text: str) -> str:
-        made = choices.get((key, text))
-        if made is None:
-            try:
-                resolve = guide.resolve_setting if key == "setting" else guide.resolve_education
-                made = resolve(text).slug
-            except JobgenError:
-                made = text
-            if len(choices) >= 4096:
-                choices.clear()
-            choices[(key, text)] = made
-        return made
-
     def stems() -> Iterator[str]:
         for row in rows:
             current.append(row)
-            values = row.values
-            fields: dict[str, str] = {}
-            for key in used:
-                if key == "row":
-                    fields[key] = slug(str(row.number).zfill(width))
-                    continue
-                source = _NAME_SOURCES[key]
-                text = values.get(source)  # a CSV row's text; anything else: _raw_text decides
-                text = text.strip() if type(text) is str else _raw_text((values,), source)
-                text = text or base[key]
-                if key == "id":
-                    text = text or str(row.number).zfill(width)
-                elif key == "title":
-                    text = text or guide.occupation
-                elif key != "employer" and text:
-                    text = choice(key, text)
-                fields[key] = slug(text)
-            yield safe_stem(pattern.format_map(fields))
+            fields = namer.fields(row.number, row.values)
+            yield safe_stem(pattern.format_map({k: slug(text) for k, text in fields.items()}))
 
     for name in unique_stems(stems(), taken=[Path(MANIFEST_NAME).stem]):
         yield current.pop(), name
@@ -1383,12 +1368,11 @@ def _clean_up_after(ctx: _Context, chunk: Sequence[_Task]) -> None:
     file may have been replaced: those stay), and temporary files it left for them."""
     if ctx.dry_run:
         return
-    targets = {task.name + extension_for(fmt) for task in chunk for fmt in ctx.formats}
-    for name in targets:
-        if ctx.existing is not None and name not in ctx.existing:
-            _remove([os.path.join(ctx.folder, name)])  # noqa: PTH118
+    targets = [_target(ctx, task.name, fmt) for task in chunk for fmt in ctx.formats]
+    if ctx.existing is not None:
+        _remove([path for path, name in targets if name not in ctx.existing])
     # temporary files are named .NAME.PID-N.tmp (jobgen.output), NAME cut at 64 characters
-    prefixes = tuple(f".{name[:64]}." for name in targets)
+    prefixes = tuple(f".{name[:64]}." for _, name in targets)
     names: list[str] = []
     with contextlib.suppress(OSError), os.scandir(ctx.out_dir) as entries:
         names = [e.path for e in entries if e.name.endswith(".tmp") and e.name.startswith(prefixes)]

@@ -21,6 +21,7 @@ from . import _validate as v
 from ._yaml import load_yaml_file
 from .errors import JobgenError, UsageError, ValidationError
 from .guide import Choice, Guide, resolve_choice
+from .guide import clear_caches as guide_clear_caches
 
 # --------------------------------------------------------------------------- field table
 
@@ -479,10 +480,6 @@ _PARSED_MAX = 4096
 _PARSED_LONGEST = 500
 """Longer texts are parsed every time, which keeps the cache to a few megabytes at most."""
 
-_RESOLVED: dict[tuple[str, str], tuple[tuple[Choice, ...], str]] = {}
-"""Settings and education levels resolved before: ``(field, text)`` → (the guide's choices,
-the slug). An entry answers only for the same choices object (one guide's), which it holds, so
-that object's id cannot be reused while the entry lives. Bounded like :data:`_PARSED`."""
 _MISSING: Any = object()
 
 
@@ -521,7 +518,8 @@ def _parsed(parse: Callable[[_Raw, str], _T], raw: _Raw, key: str) -> _T:
 
 
 def _resolved(choices: tuple[Choice, ...], raw: _Raw | None, key: str, what: str) -> str:
-    """The slug of the setting or education level ``raw`` names, remembered in :data:`_RESOLVED`."""
+    """The slug of the setting or education level ``raw`` names (resolutions are remembered
+    by :func:`jobgen.guide.resolve_choice`)."""
     if raw is None:
         listing = ", ".join(c.slug for c in choices)
         raise UsageError(
@@ -529,23 +527,16 @@ def _resolved(choices: tuple[Choice, ...], raw: _Raw | None, key: str, what: str
             f"Valid {what}s: {listing}",
             source=f"--{key}",
         )
-    value, where, usage = raw
-    cacheable = type(value) is str and len(value) <= _PARSED_LONGEST
-    if cacheable:
-        hit = _RESOLVED.get((key, value))
-        if hit is not None and hit[0] is choices:
-            return hit[1]
-    text = _text(raw, key)
-    slug = resolve_choice(text, choices, what, source=where, usage=usage).slug
-    if cacheable:
-        _keep(_RESOLVED, (key, value), (choices, slug))
-    return slug
+    _value, where, usage = raw
+    text = _parsed(_text, raw, key)
+    return resolve_choice(text, choices, what, source=where, usage=usage).slug
 
 
 def clear_caches() -> None:
     """Forget every value parsed and resolved before (for tests and measurements)."""
-    for cache in (_PARSED, _RESOLVED, _EMPLOYERS, _LOCATIONS, _SALARIES):
+    for cache in (_PARSED, _EMPLOYERS, _LOCATIONS, _SALARIES):
         cache.clear()
+    guide_clear_caches()
 
 
 def today(environ: Mapping[str, str] | None = None) -> dt.date:

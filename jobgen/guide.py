@@ -210,6 +210,21 @@ def _choice_keys(choices: tuple[Choice, ...]) -> dict[str, Choice]:
     return keys
 
 
+_RESOLVED: dict[tuple[str, int], tuple[tuple[Choice, ...], Choice]] = {}
+"""Texts resolved before: ``(text, id of the choices)`` → (the choices, the choice found). A
+batch names the same few settings and education levels row after row. An entry holds its
+choices, so their id cannot be reused while it lives; misses are never kept (their message
+names where the text came from). Bounded: it starts afresh when full."""
+_RESOLVED_MAX = 4096
+_RESOLVED_LONGEST = 200
+"""Longer texts are resolved every time (no choice is named that long)."""
+
+
+def clear_caches() -> None:
+    """Forget the texts resolved before (for tests and measurements)."""
+    _RESOLVED.clear()
+
+
 def resolve_choice(
     text: str, choices: tuple[Choice, ...], what: str, *, source: str, usage: bool = True
 ) -> Choice:
@@ -219,6 +234,21 @@ def resolve_choice(
     :class:`UsageError` (exit 2) when the text came from a flag, a :class:`ValidationError`
     when it came from a file.
     """
+    memo = (text, id(choices))
+    hit = _RESOLVED.get(memo)
+    if hit is not None and hit[0] is choices:
+        return hit[1]
+    found = _resolve(text, choices, what, source=source, usage=usage)
+    if len(text) <= _RESOLVED_LONGEST:
+        if len(_RESOLVED) >= _RESOLVED_MAX:
+            _RESOLVED.clear()
+        _RESOLVED[memo] = (choices, found)
+    return found
+
+
+def _resolve(
+    text: str, choices: tuple[Choice, ...], what: str, *, source: str, usage: bool
+) -> Choice:
     wanted = _norm(text)
     keys = _choice_keys(choices)
     if wanted in keys:

@@ -49,6 +49,7 @@ DAY = dt.date(2026, 11, 28)
 
 employer_module = importlib.import_module("jobgen.employer")
 compose_module = importlib.import_module("jobgen.compose")
+guide_module = importlib.import_module("jobgen.guide")
 compose = compose_module.compose
 
 
@@ -339,7 +340,7 @@ def test_the_caches_stay_bounded_and_right_past_their_limits(guide: Guide) -> No
     got = [cached(guide, base, row, f"r{i}") for i, row in enumerate(rows)]
     assert got == expected
     assert 0 < len(employer_module._PARSED) <= limit
-    assert 0 < len(employer_module._RESOLVED) <= limit
+    assert 0 < len(guide_module._RESOLVED) <= guide_module._RESOLVED_MAX
     for cache in (
         employer_module._EMPLOYERS,
         employer_module._LOCATIONS,
