@@ -52,6 +52,7 @@ from typing import IO, TYPE_CHECKING, Any, BinaryIO, NamedTuple, cast
 
 from . import __version__
 from . import _validate as v
+from ._memo import keep
 from ._yaml import MAX_INPUT_BYTES, decode_text, parse_yaml, read_text
 from .compose import Posting, compose
 from .employer import (
@@ -773,10 +774,8 @@ def _named_rows(
 
     def slug(text: str) -> str:
         made = slugs.get(text)
-        if made is None:
-            if len(slugs) >= 4096:  # bounded: unique values (ids) would fill it
-                slugs.clear()
-            made = slugs[text] = safe_stem(text, fallback="", limit=MAX_NAME_FIELD)
+        if made is None:  # bounded: unique values (ids) would fill it
+            made = keep(slugs, text, safe_stem(text, fallback="", limit=MAX_NAME_FIELD), 4096)
         return made
 
     def stems() -> Iterator[str]:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ._memo import keep
 from .employer import DEFAULT_EEO, EmployerOptions, Salary
 from .guide import Choice, EducationTailoring, Guide, SettingTailoring
 
@@ -259,9 +260,7 @@ _PAIRS_GUIDES = 8
 def _pair(guide: Guide, setting: str, education: str) -> _Pair:
     entry = _PAIRS.get(id(guide))
     if entry is None or entry[0] is not guide:
-        if len(_PAIRS) >= _PAIRS_GUIDES:
-            _PAIRS.clear()
-        entry = _PAIRS[id(guide)] = (guide, {})
+        entry = keep(_PAIRS, id(guide), (guide, {}), _PAIRS_GUIDES)
     pairs = entry[1]
     found = pairs.get((setting, education))
     if found is None:
@@ -323,10 +322,7 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
     if known is not None and known[0] is salary:
         pay = known[1]
     else:
-        pay = format_pay(salary)
-        if len(_PAY) >= _PAY_MAX:
-            _PAY.clear()
-        _PAY[id(salary)] = (salary, pay)
+        pay = keep(_PAY, id(salary), (salary, format_pay(salary)), _PAY_MAX)[1]
     if location:
         place = location + (f" ({WORKPLACE_LABELS[workplace]})" if workplace != "onsite" else "")
     else:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
 from . import _validate as v
+from ._memo import keep
 from ._yaml import load_yaml_file
 from .errors import JobgenError, UsageError, ValidationError
 from .guide import Choice, Guide, resolve_choice
@@ -493,17 +494,6 @@ while it lives), since equal amounts can be written differently. At most :data:`
 of each (an employer's about text can be long)."""
 _SHARED_MAX = 256
 
-_K = TypeVar("_K")
-
-
-def _keep(cache: dict[_K, _T], key: _K, value: _T, limit: int = _PARSED_MAX) -> _T:
-    """``cache[key] = value`` in a cache of at most ``limit`` entries (it starts afresh when
-    full); returns ``value``."""
-    if len(cache) >= limit:
-        cache.clear()
-    cache[key] = value
-    return value
-
 
 def _parsed(parse: Callable[[_Raw, str], _T], raw: _Raw, key: str) -> _T:
     """``parse(raw, key)``, remembered in :data:`_PARSED` for text values."""
@@ -513,7 +503,9 @@ def _parsed(parse: Callable[[_Raw, str], _T], raw: _Raw, key: str) -> _T:
     memo = (parse, key, value)
     found: _T = _PARSED.get(memo, _MISSING)
     if found is _MISSING:
-        found = _keep(_PARSED, memo, parse(raw, key))  # a bad value raises: nothing is kept
+        found = keep(
+            _PARSED, memo, parse(raw, key), _PARSED_MAX
+        )  # a bad value raises: nothing is kept
     return found
 
 
@@ -708,17 +700,17 @@ def options_from_merged(
     employer = _EMPLOYERS.get(who := (name, about, website))
     if employer is None:
         made = Employer(name=name, about=about, website=website)
-        employer = _keep(_EMPLOYERS, who, made, _SHARED_MAX)
+        employer = keep(_EMPLOYERS, who, made, _SHARED_MAX)
     location = _LOCATIONS.get(place := (city, region, country, postal_code))
     if location is None:
         made_at = Location(city=city, region=region, country=country, postal_code=postal_code)
-        location = _keep(_LOCATIONS, place, made_at, _SHARED_MAX)
+        location = keep(_LOCATIONS, place, made_at, _SHARED_MAX)
     # the amounts are the same Decimal objects for the same text (see _parsed): by identity, as
     # equal amounts can still read differently (1.0 and 1, -0 and 0)
     salary = _SALARIES.get(pay := (id(salary_min), id(salary_max), currency, period))
     if salary is None or salary.min is not salary_min or salary.max is not salary_max:
         made_pay = Salary(min=salary_min, max=salary_max, currency=currency, period=period)
-        salary = _keep(_SALARIES, pay, made_pay, _SHARED_MAX)
+        salary = keep(_SALARIES, pay, made_pay, _SHARED_MAX)
     return EmployerOptions(
         setting=setting,
         education=education,

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _validate as v
+from ._memo import keep
 from ._yaml import load_yaml_file
 from .errors import GuideError, UsageError, ValidationError
 
@@ -240,9 +241,7 @@ def resolve_choice(
         return hit[1]
     found = _resolve(text, choices, what, source=source, usage=usage)
     if len(text) <= _RESOLVED_LONGEST:
-        if len(_RESOLVED) >= _RESOLVED_MAX:
-            _RESOLVED.clear()
-        _RESOLVED[memo] = (choices, found)
+        keep(_RESOLVED, memo, (choices, found), _RESOLVED_MAX)
     return found
 
 

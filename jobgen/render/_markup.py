@@ -9,6 +9,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from .._memo import keep
+
 
 class Markdown(str):
     """Text that is already Markdown and must not be escaped again."""
@@ -67,10 +69,7 @@ def _finalize(value: Any) -> str:
     text = str(value)
     escaped = _ESCAPED.get(text)
     if escaped is None:
-        escaped = escape_markdown(text)
-        if len(_ESCAPED) >= _ESCAPED_MAX:
-            _ESCAPED.clear()
-        _ESCAPED[text] = escaped
+        escaped = keep(_ESCAPED, text, escape_markdown(text), _ESCAPED_MAX)
     return escaped
 
 
