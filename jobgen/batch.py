@@ -82,7 +82,7 @@ from .output import (
 from .render import EXTENSIONS, check_format, render_document
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from ._workers import Workers
 
 INPUT_FORMATS = ("csv", "yaml", "jsonl")
 INPUT_EXTENSIONS = {
@@ -116,8 +116,10 @@ MAX_LINE_BYTES = 1024 * 1024
 """Longest line of a CSV or JSON Lines input: a row is far shorter (each field holds at most
 5,000 characters), and a file with no line breaks (``/dev/zero``) stops here."""
 START_METHOD: str | None = None
-"""How worker processes start: None is the platform's default (fork on Linux, spawn on macOS
-and Windows); everything a worker needs is picklable, so any method works."""
+"""How worker processes start. None: forked by jobgen itself where that is safe (POSIX but not
+macOS, and no other thread running: see :mod:`jobgen._workers`), else multiprocessing's default
+for the platform. ``"fork"`` always forks; any other method (``"spawn"``, ``"forkserver"``) runs
+a process pool with it: everything a worker needs is picklable."""
 
 # --------------------------------------------------------------------------- rows
 
@@ -1362,9 +1364,10 @@ class _Dealer:
 
 
 def _clean_up_after(ctx: _Context, chunk: Sequence[_Task]) -> None:
-    """Remove what a worker that died may have written for ``chunk``, whose rows are reported
-    as failed: their files that were not in the folder before the batch (with ``force`` an old
-    file may have been replaced: those stay), and temporary files it left for them."""
+    """Remove what was written for ``chunk``, whose rows are reported as failed (a worker died
+    on them) or not at all (the batch stopped before their turn to be reported): their files
+    that were not in the folder before the batch (with ``force`` an old file may have been
+    replaced: those stay), and temporary files a killed worker left for them."""
     if ctx.dry_run:
         return
     targets = [_target(ctx, task.name, fmt) for task in chunk for fmt in ctx.formats]
@@ -1378,87 +1381,95 @@ def _clean_up_after(ctx: _Context, chunk: Sequence[_Task]) -> None:
     _remove(names)
 
 
+def _start_workers(ctx: _Context, count: int) -> Workers[Sequence[_Task]]:
+    """``count`` worker processes: forked ones where that is safe, else a process pool."""
+    from . import _workers
+
+    if _workers.fork_is_safe(START_METHOD):
+        return _workers.ForkedWorkers(count, _run_chunk)
+    return _workers.PoolWorkers(count, _run_chunk, START_METHOD, _init_worker, (ctx,))
+
+
 def _run_pool(
     ctx: _Context, tasks: Iterable[_Task], total: int, jobs: int, out: _Collector, stop: _Stop
 ) -> None:
     """Render on ``jobs`` processes: this one and ``jobs - 1`` workers.
 
-    Workers get large chunks (few hand-overs, each of which costs this process's helper
-    threads some work) and are kept two chunks ahead; between hand-overs this process renders
-    small chunks itself (it reads and names every row anyway: with a worker per CPU besides,
-    three processes would compete for CPUs that two keep busy). Chunks shrink towards the end
-    so that the processes finish together. Every chunk handed out is rendered whole (a Ctrl-C
-    stops the dealing, not a chunk), so the rows that finished are always the first ones. If a
-    worker dies (killed, out of memory), the rows the workers held fail, naming why, what they
-    wrote for them is removed, and this process renders the rest.
+    Workers get large chunks (few hand-overs, each of which costs this process some work) and
+    are kept two chunks ahead; between hand-overs this process renders small chunks itself (it
+    reads and names every row anyway: with a worker per CPU besides, three processes would
+    compete for CPUs that two keep busy). Chunks shrink towards the end so that the processes
+    finish together. A Ctrl-C stops the dealing; every chunk handed out is rendered whole and
+    reported, so the rows that finished are always the first ones. If a worker dies (killed, out
+    of memory), the rows it held fail, naming why, what it wrote for them is removed, and this
+    process renders the rest.
     """
-    import multiprocessing  # here: a batch run in this process needs neither
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    workers = jobs - 1
+    count = jobs - 1
     markdown_only = set(ctx.formats) == {"md"}
     big = WORKER_CHUNK_MD if markdown_only else WORKER_CHUNK
     small = (MAX_CHUNK_MD if markdown_only else MAX_CHUNK) // 2
-    context = multiprocessing.get_context(START_METHOD)
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(ctx,)
-    )
-    running: dict[Future[_Done], Sequence[_Task]] = {}
     dealer = _Dealer(tasks, total)
     broken = False
     hard_stop = False
+    global _WORKER
+    _WORKER = ctx  # what forked workers render with
+    _warm(ctx)  # before the fork: the workers inherit it all
+    try:
+        workers = _start_workers(ctx, count)
+    except BaseException:
+        _WORKER = None
+        gc.unfreeze()
+        raise
 
-    def collect(done: Iterable[Future[_Done]]) -> None:
+    unreported: dict[int, Sequence[_Task]] = {}  # chunks rendered, waiting for earlier ones
+
+    def hand_on(chunk: Sequence[_Task], report: _Done) -> None:
+        unreported[chunk[0].position] = chunk
+        out.add(chunk[0].position, report)
+        for position in [p for p in unreported if p < out.next]:
+            del unreported[position]
+
+    def collect(block: bool) -> None:
         nonlocal broken
-        for future in done:
-            chunk = running.pop(future)
-            try:
-                report = future.result()
-            except Exception as exc:  # a worker died (killed, out of memory)
+        for chunk, report in workers.finished(block=block):
+            if isinstance(report, str):  # a worker died, or failed outside any row
                 broken = True
-                why = "a worker process failed"
-                if not isinstance(exc, BrokenProcessPool):
-                    why += f": {type(exc).__name__}: {exc}"
                 _clean_up_after(ctx, chunk)
-                report = _report(ctx, [_failed(t, f"{t.row.source}: {why}") for t in chunk])
-            out.add(chunk[0].position, report)
+                report = _report(ctx, [_failed(t, f"{t.row.source}: {report}") for t in chunk])
+            hand_on(chunk, report)
 
-    _warm(ctx)
     try:
         exhausted = False
         while True:
-            collect([f for f in running if f.done()])  # first: what they finished frees room
+            collect(block=False)  # first: what they finished frees room
             # a bounded number in flight keeps memory flat and an interrupt quick
-            while not (stop.requested or exhausted or broken) and len(running) < workers * 2:
+            while not (stop.requested or exhausted or broken) and workers.in_flight < count * 2:
                 chunk = dealer.take(min(big, dealer.remaining // (jobs * 2)))
                 if not chunk:
                     exhausted = True
                     break
-                try:
-                    running[pool.submit(_run_chunk, _to_wire(chunk))] = chunk
-                except BrokenProcessPool:  # found broken before its futures said so
+                if not workers.submit(chunk, _to_wire(chunk)):
                     broken = True
-                    out.add(chunk[0].position, _run_tasks(ctx, chunk))
-            if stop.requested:
-                for future in [f for f in running if f.cancel()]:
-                    del running[future]
+                    hand_on(chunk, _run_tasks(ctx, chunk))
             if not stop.requested and not exhausted:
                 mine = dealer.take(small)
                 if mine:  # the workers have enough to do (or none is left): render here
-                    out.add(mine[0].position, _run_tasks(ctx, mine))
+                    hand_on(mine, _run_tasks(ctx, mine))
                     continue
                 exhausted = True
-            if not running:
+            if not workers.in_flight:
                 return
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            collect(done)
+            collect(block=True)
     except KeyboardInterrupt:
         hard_stop = True  # a second Ctrl-C: do not wait for running rows
         raise
     finally:
+        _WORKER = None
         gc.unfreeze()  # this process goes on after the batch (a library caller's, say)
-        pool.shutdown(wait=not hard_stop, cancel_futures=True)
+        # stopped by an error or a second Ctrl-C: the rows the workers held, and those after
+        # them that were rendered, are never reported; leave no file of theirs behind
+        for left in [*workers.close(wait=not hard_stop), *unreported.values()]:
+            _clean_up_after(ctx, left)
 
 
 # --------------------------------------------------------------------------- the batch
