@@ -109,14 +109,15 @@ class _Child(Generic[K]):
     def read(self, answered: list[tuple[K, Any]]) -> None:
         """Read what has arrived and add the whole answers to ``answered``; at the end of the
         pipe (the child exited or was killed), every chunk it still held fails."""
+        ended = False
         while True:
             try:
                 data = os.read(self.answers, _READ)
             except BlockingIOError:
                 break
             if not data:
-                self._died(answered)
-                return
+                ended = True  # but first the answers it wrote before it ended
+                break
             self.incoming += data
         buffer = self.incoming
         start = 0
@@ -129,6 +130,8 @@ class _Child(Generic[K]):
             answered.append((self.held.popleft(), result if ok else f"{WORKER_FAILED}: {result}"))
             start = end
         del buffer[:start]
+        if ended:
+            self._died(answered)
 
     def _died(self, answered: list[tuple[K, Any]]) -> None:
         self.alive = False
@@ -136,7 +139,7 @@ class _Child(Generic[K]):
         answered.extend((key, WORKER_FAILED) for key in self.held)
         self.held.clear()
         self.close()
-        self.reap(wait=True)
+        self.reap()
 
     def close(self) -> None:
         for fd in (self.tasks, self.answers):
@@ -144,11 +147,12 @@ class _Child(Generic[K]):
                 os.close(fd)
         self.tasks = self.answers = -1
 
-    def reap(self, *, wait: bool) -> None:
+    def reap(self) -> None:
+        """Wait for the child to exit (it has, or will as soon as it sees its pipe closed)."""
         if self.pid:
-            with contextlib.suppress(ChildProcessError):
-                if os.waitpid(self.pid, 0 if wait else os.WNOHANG)[0]:
-                    self.pid = 0
+            with contextlib.suppress(ChildProcessError):  # SIGCHLD ignored: reaped already
+                os.waitpid(self.pid, 0)
+            self.pid = 0
 
 
 class ForkedWorkers(Generic[K]):
@@ -224,6 +228,7 @@ class ForkedWorkers(Generic[K]):
             select.select(readers, writers, [])
 
     def close(self, *, wait: bool = True) -> list[K]:
+        """See :meth:`Workers.close`; a forked worker with a chunk is killed (``wait`` or not)."""
         abandoned: list[K] = []
         for child in self.children:
             if child.held and child.pid:
@@ -233,7 +238,7 @@ class ForkedWorkers(Generic[K]):
                 child.held.clear()
             child.close()  # a child waiting for its next chunk sees the end of it and exits
         for child in self.children:
-            child.reap(wait=True)
+            child.reap()
         return abandoned
 
 

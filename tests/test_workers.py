@@ -129,6 +129,23 @@ def test_a_worker_that_dies_fails_the_chunks_it_held(make: Any) -> None:
     assert not workers.submit("later", [4]), "no worker is left to take it"
 
 
+def test_answers_written_just_before_a_worker_died_still_count() -> None:
+    """Read in one go, a dead worker's pipe holds its last answers and then its end: the
+    answers are taken before the chunks it still held are failed."""
+    workers = forked(dies_on_13)
+    try:
+        workers.submit("before", [1, 2])
+        workers.submit("fatal", [13])
+        if hasattr(os, "waitid"):  # until it has died (without reaping it)
+            os.waitid(os.P_PID, workers.children[0].pid, os.WEXITED | os.WNOWAIT)
+        else:
+            time.sleep(0.5)
+        answers = drain(workers)
+    finally:
+        workers.close()
+    assert answers == {"before": [1, 2], "fatal": WORKER_FAILED}
+
+
 def test_forked_workers_are_reaped_when_closed() -> None:
     workers = forked(double, 3)
     pids = [child.pid for child in workers.children]
