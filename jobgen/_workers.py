@@ -242,65 +242,6 @@ class ForkedWorkers(Generic[K]):
         return abandoned
 
 
-class Beside:
-    """``func()`` run in a forked child while this process goes on (see :func:`fork_is_safe`);
-    its answer comes back pickled through a pipe."""
-
-    def __init__(self, func: Callable[[], Any]) -> None:
-        readable, writable = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(readable)
-            os.close(writable)
-            raise
-        if pid == 0:  # the child: it never returns from here
-            try:
-                os.close(readable)
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # this process handles Ctrl-C
-                try:
-                    answer: tuple[bool, Any] = (True, func())
-                except Exception:  # the caller finds out for itself, with the same message
-                    answer = (False, None)
-                view = memoryview(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
-                while view:
-                    view = view[os.write(writable, view) :]
-            finally:
-                os._exit(0)
-        os.close(writable)
-        self.pid = pid
-        self.fd = readable
-
-    def ready(self) -> bool:
-        """Whether the answer is in (or the child is gone), without waiting."""
-        return bool(select.select([self.fd], [], [], 0)[0])
-
-    def result(self) -> tuple[bool, Any]:
-        """``(True, what func returned)``, waiting for it; ``(False, None)`` if it raised or
-        the child died before it answered."""
-        pieces = []
-        try:
-            while data := os.read(self.fd, _READ):
-                pieces.append(data)
-        finally:
-            self.cancel()
-        try:
-            ok, value = pickle.loads(b"".join(pieces))
-        except Exception:  # cut short: the child was killed
-            return False, None
-        return bool(ok), value
-
-    def cancel(self) -> None:
-        """Stop the child if it is still at work, and reap it."""
-        if self.pid:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self.pid, 0)
-            self.pid = 0
-            os.close(self.fd)
-
-
 def _widen(fd: int) -> None:
     """Let the pipe hold a whole chunk (Linux: 1 MiB, the most an unprivileged process may
     ask for, instead of 64 KiB), so a chunk goes over in one write instead of waiting for

@@ -45,7 +45,7 @@ import string
 import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, NamedTuple, cast
@@ -79,7 +79,7 @@ from .output import (
     unique_stems,
     write_new,
 )
-from .render import EXTENSIONS, Rendered, check_format, render_document
+from .render import EXTENSIONS, check_format, render_document
 
 if TYPE_CHECKING:
     from ._workers import Workers
@@ -110,11 +110,6 @@ WORKER_CHUNK = 32
 WORKER_CHUNK_MD = 256
 """Rows handed to a worker process at once (fewer towards the end of a batch): more than a
 chunk rendered here, since each hand-over costs this process work of its own."""
-AHEAD_MIN_BYTES = 256 * 1024
-"""Inputs from this size on are counted by a forked process while this one renders the first
-rows ahead (when workers will render too): below it, counting takes about as long as forking."""
-AHEAD_ROWS = 1024
-"""The most rows rendered ahead, so memory stays bounded however long a huge input's count."""
 MAX_STREAM_BYTES = 200 * 1024 * 1024
 """Largest CSV or JSON Lines input read (they are streamed; YAML is capped at 10 MB)."""
 MAX_LINE_BYTES = 1024 * 1024
@@ -160,9 +155,6 @@ class BatchInput:
     count: Callable[[], int] | None = None
     """Counts the rows with a pass of its own that does not make them (CSV and JSON Lines),
     raising what reading them would raise; :func:`run_batch` then renders :attr:`rows`."""
-    size: int | None = None
-    """Bytes in the input file, when :attr:`count` opens it afresh (so that another process
-    may count it while this one reads :attr:`rows`); None for stdin and YAML."""
 
 
 def _csv_columns(header: Sequence[str], name: str) -> list[str | None]:
@@ -553,11 +545,7 @@ def open_input(
         def count() -> int:
             return _count(reopen(count_only=True))
 
-        try:
-            size: int | None = path.stat().st_size
-        except OSError:  # reading it says what is wrong
-            size = None
-        return BatchInput(label, fmt, None, reopen(), reopen, count, size)
+        return BatchInput(label, fmt, None, reopen(), reopen, count)
     if isinstance(source, io.IOBase) or hasattr(source, "read"):
         label = name or "stdin"
         if input_format is None:
@@ -973,9 +961,6 @@ class _Context:
     """Rows report their manifest entries (as JSON lines), to be spooled by the parent."""
     every_result: bool = True
     """Rows report every :class:`RowResult` (else only the failed rows', and counts)."""
-    ahead: dict[int, _Ahead] | None = field(default=None, compare=False, repr=False)
-    """Rows rendered ahead while the input was counted, by row number (taken as used); only
-    with forked workers, which inherit it."""
 
     @property
     def folder(self) -> str:
@@ -1051,42 +1036,6 @@ def _choice_missing(ctx: _Context, merged: Mapping[str, Any], source: str) -> No
             )
 
 
-class _Ahead(NamedTuple):
-    """A row rendered while its batch was still being counted, before it had a file name:
-    its posting (or the error that stopped it) and its formats rendered in order, up to the
-    first that failed (whose error is kept in its place)."""
-
-    posting: Posting
-    documents: dict[str, Rendered | Exception]
-    error: Exception | None = None
-
-
-def _render_ahead(ctx: _Context, row: Row) -> _Ahead:
-    """What :func:`process_row` does to ``row`` before it needs the row's name; kept errors are
-    raised there, where they become the row's error as if they had happened then."""
-    try:
-        posting = _posting_for(ctx, row)
-    except Exception as exc:
-        return _Ahead(cast("Posting", None), {}, exc)
-    documents: dict[str, Rendered | Exception] = {}
-    markdown: str | None = None
-    for fmt in ctx.formats:
-        try:
-            document = render_document(
-                posting,
-                fmt,
-                template=ctx.template,
-                reference_docx=ctx.reference_docx,
-                markdown=markdown,
-            )
-        except Exception as exc:
-            documents[fmt] = exc
-            break
-        documents[fmt] = document
-        markdown = markdown or document.markdown
-    return _Ahead(posting, documents)
-
-
 def process_row(ctx: _Context, task: _Task, to_sync: list[str] | None = None) -> RowResult:
     """Validate, compose, render and write one row; never raises for a bad row.
 
@@ -1102,14 +1051,13 @@ def process_row(ctx: _Context, task: _Task, to_sync: list[str] | None = None) ->
     notes: list[str] = []
     force = ctx.force
     dry_run = ctx.dry_run
-    ahead = ctx.ahead.pop(row.number, None) if ctx.ahead else None
     try:
-        if ahead is None:
-            posting = _posting_for(ctx, row)
-        elif ahead.error is not None:
-            raise ahead.error
-        else:
-            posting = ahead.posting
+        base = ctx.merged if ctx.merged is not None else merge_layers(ctx.defaults)
+        merged = merge_values(base, row.values, row.source)
+        if "setting" not in merged or "education" not in merged:
+            _choice_missing(ctx, merged, row.source)
+        options = options_from_merged(ctx.guide, merged, default_date=ctx.default_date)
+        posting = compose(ctx.guide, options)
         plan: list[tuple[str, str, str, bytes | None]] = []
         markdown: list[str] = []  # the template's output, rendered once for every format
         existing = ctx.existing
@@ -1117,9 +1065,7 @@ def process_row(ctx: _Context, task: _Task, to_sync: list[str] | None = None) ->
             path, rel = _target(ctx, task.name, fmt)
             keep = not force and (existing is None or rel in existing) and os.path.lexists(path)
             # an existing file stays and needs no rendering, but a dry run renders to validate
-            data = (
-                None if keep and not dry_run else _render(ctx, posting, fmt, notes, markdown, ahead)
-            )
+            data = None if keep and not dry_run else _render(ctx, posting, fmt, notes, markdown)
             plan.append((fmt, path, rel, None if keep else data))  # None: leave the file as is
         report = None
         if ctx.lint:
@@ -1168,33 +1114,15 @@ def process_row(ctx: _Context, task: _Task, to_sync: list[str] | None = None) ->
     )
 
 
-def _posting_for(ctx: _Context, row: Row) -> Posting:
-    """The row's values onto the defaults, validated, composed with the guide."""
-    base = ctx.merged if ctx.merged is not None else merge_layers(ctx.defaults)
-    merged = merge_values(base, row.values, row.source)
-    if "setting" not in merged or "education" not in merged:
-        _choice_missing(ctx, merged, row.source)
-    options = options_from_merged(ctx.guide, merged, default_date=ctx.default_date)
-    return compose(ctx.guide, options)
-
-
 def _render(
-    ctx: _Context,
-    posting: Posting,
-    fmt: str,
-    notes: list[str],
-    markdown: list[str],
-    ahead: _Ahead | None = None,
+    ctx: _Context, posting: Posting, fmt: str, notes: list[str], markdown: list[str]
 ) -> bytes:
     """Render one format, collecting its warnings (a DOCX that dropped a control character).
 
     ``markdown`` holds the row's Markdown once a format has rendered it, so the template runs
-    once per row whatever the formats; ``ahead`` may hold the format rendered already.
+    once per row whatever the formats.
     """
-    done = ahead.documents.get(fmt) if ahead is not None else None
-    if isinstance(done, Exception):
-        raise done
-    document = done or render_document(
+    document = render_document(
         posting,
         fmt,
         template=ctx.template,
@@ -1459,8 +1387,7 @@ def _start_workers(ctx: _Context, count: int) -> Workers[Sequence[_Task]]:
 
     if _workers.fork_is_safe(START_METHOD):
         return _workers.ForkedWorkers(count, _run_chunk)
-    shipped = replace(ctx, ahead=None)  # pickled for each worker: not the rows rendered ahead
-    return _workers.PoolWorkers(count, _run_chunk, START_METHOD, _init_worker, (shipped,))
+    return _workers.PoolWorkers(count, _run_chunk, START_METHOD, _init_worker, (ctx,))
 
 
 def _run_pool(
@@ -1638,61 +1565,6 @@ def _chunks(
         yield chunk
 
 
-def _count_beside(batch_input: BatchInput, jobs: int | None) -> bool:
-    """Whether to count the input in a forked process while this one renders rows ahead: a
-    file large enough to be worth it, to be rendered on forked workers (which inherit what was
-    rendered ahead)."""
-    from ._workers import fork_is_safe
-
-    return (
-        batch_input.count is not None
-        and (batch_input.size or 0) >= AHEAD_MIN_BYTES
-        and (jobs or _cpu_count()) > 1
-        and fork_is_safe(START_METHOD)
-    )
-
-
-def _count_rows(ctx: _Context, batch_input: BatchInput) -> tuple[int, Iterator[Row]]:
-    """The number of rows (a pass of its own over the input, which checks all of it before
-    anything is written), and the rows to render.
-
-    With ``ctx.ahead``, a forked process counts while this one reads the first rows and
-    renders them ahead (:func:`_render_ahead`; nothing is written until the count is in). The
-    count's errors are the same either way: if the other process fails, this one counts.
-    """
-    assert batch_input.count is not None
-    rows = batch_input.rows
-    if ctx.ahead is None:
-        return batch_input.count(), rows
-    from ._workers import Beside
-
-    try:
-        beside = Beside(batch_input.count)
-    except OSError:  # no process to spare
-        return batch_input.count(), rows
-    read: list[Row] = []
-    unreadable: JobgenError | None = None
-    try:
-        try:
-            while len(read) < AHEAD_ROWS and not beside.ready():
-                row = next(rows, None)
-                if row is None:
-                    break
-                read.append(row)
-                if row.error is None:
-                    ctx.ahead[row.number] = _render_ahead(ctx, row)
-        except JobgenError as exc:  # the count will say so too, in its own words
-            unreadable = exc
-        counted, total = beside.result()
-    finally:
-        beside.cancel()
-    if not counted:
-        total = batch_input.count()  # raises what the other process ran into
-    if unreadable is not None:
-        raise unreadable
-    return int(total), itertools.chain(read, rows)
-
-
 def run_batch(
     source: str | Path | BinaryIO | Iterable[Mapping[str, Any]],
     *,
@@ -1761,7 +1633,18 @@ def run_batch(
     layers.append(set_layer(assignments))
     _check_defaults(g, layers)
 
+    # first pass: count the rows (names are padded to the count, progress needs the total)
+    if batch_input.count is not None:  # a lighter pass, then the rows not read yet
+        total = batch_input.count()
+        rows: Iterator[Row] = batch_input.rows
+    else:
+        total = sum(1 for _ in batch_input.rows)
+        rows = batch_input.reopen() if batch_input.reopen is not None else iter(())
     out = Path(out_dir)
+    manifest_path = out / MANIFEST_NAME
+    if not dry_run:
+        _prepare_out_dir(out)
+        _check_manifest(manifest_path, force)
     ctx = _Context(
         guide=g,
         defaults=tuple(layers),
@@ -1774,22 +1657,10 @@ def run_batch(
         reference_docx=reference_path,
         lint=lint,
         merged=merge_layers(layers),
+        existing=None if force or dry_run else _names_in(out),
         manifest=not dry_run,
         every_result=keep_results or on_result is not None,
-        ahead={} if _count_beside(batch_input, jobs) else None,
     )
-    # first pass: count the rows (names are padded to the count, progress needs the total)
-    if batch_input.count is not None:  # a lighter pass, then the rows not read yet
-        total, rows = _count_rows(ctx, batch_input)
-    else:
-        total = sum(1 for _ in batch_input.rows)
-        rows = batch_input.reopen() if batch_input.reopen is not None else iter(())
-    manifest_path = out / MANIFEST_NAME
-    if not dry_run:
-        _prepare_out_dir(out)
-        _check_manifest(manifest_path, force)
-        if not force:
-            ctx = replace(ctx, existing=_names_in(out))
     named = _named_rows(g, rows, total, pattern=pattern, defaults=[lay.values for lay in layers])
     tasks = (_Task(i, row, name) for i, (row, name) in enumerate(named))
     spool = None if dry_run else tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
