@@ -65,7 +65,7 @@ class Plan:
     batch_sizes: tuple[int, ...]
     batch_jobs: tuple[int, ...] = (1, 2)
     batch_formats: tuple[str, ...] = ("md", "docx")
-    batch_runs: int = 3
+    batch_runs: int = 5
 
 
 FULL = Plan(
@@ -701,7 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--runs",
         type=int,
         metavar="N",
-        help="runs of each batch, the median reported (default: 3; --quick: 1)",
+        help="runs of each batch, the median reported (default: 5; --quick: 1)",
     )
     parser.add_argument(
         "--scratch",
