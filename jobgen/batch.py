@@ -1592,7 +1592,8 @@ def run_batch(
 
     ``source`` is a path (CSV, YAML/JSON, JSON Lines, by extension or ``input_format``), a binary
     stream such as stdin (``input_format`` required), or an iterable of mappings. ``jobs``
-    processes render (default: the CPU count): this one and ``jobs - 1`` workers.
+    processes render (default: the CPU count): this one and ``jobs - 1`` workers, forked where
+    that is safe (no other thread running; see :data:`START_METHOD`).
     ``on_result`` gets each row's :class:`RowResult` in row order as it finishes;
     ``progress(done, total)`` is called after each chunk of rows. ``lint`` adds each posting's
     lint report (``jobgen.lint.lint_posting``) to its record; it never makes a row fail.
