@@ -442,6 +442,17 @@ class Launcher:
         self.process.wait()
 
 
+def probe_ms() -> float:
+    """A fixed piece of pure-Python work, timed: the same on a quiet machine every time, so its
+    spread across a run shows how steady the machine was (a shared virtual machine's neighbours
+    can halve its speed for seconds at a time, which no median fully hides)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(1_000_000):
+        total += i
+    return (time.perf_counter() - start) * 1000
+
+
 def measure_batch(plan: Plan, report: Report, scratch: Path, launcher: Launcher) -> None:
     """Each batch ``plan.batch_runs`` times; the --jobs counts of one size and format take turns
     (so a busy moment on the machine hits each alike) and each figure is the median run."""
@@ -455,6 +466,7 @@ def measure_batch(plan: Plan, report: Report, scratch: Path, launcher: Launcher)
         for fmt in plan.batch_formats:
             runs: dict[int, list[tuple[float, int, int, float, int]]] = {}
             for _ in range(plan.batch_runs):
+                report.machine.setdefault("probe_ms", []).append(probe_ms())
                 for jobs in plan.batch_jobs:
                     out = scratch / f"out-{size}-{fmt}-{jobs}"
                     argv = [sys.executable, *JOBGEN, "batch", str(source), "--out-dir", str(out)]
@@ -581,6 +593,13 @@ def markdown_report(report: Report, argv: Sequence[str]) -> str:
     ]
     if "pandoc" in m:
         lines.append(f"- {m['pandoc']}")
+    if m.get("probe_ms"):
+        probes = m["probe_ms"]
+        lines.append(
+            f"- Steadiness: a fixed loop timed before each batch run took {min(probes):.0f}–"
+            f"{max(probes):.0f} ms (median {statistics.median(probes):.0f} ms); the wider the "
+            "spread, the busier the machine was, and the more the `--jobs 2` figures suffer"
+        )
     lines += ["", "## Targets", "", "| Target | Measured | Met |", "|---|---|---|"]
     for t in report.targets:
         met = {True: "yes", False: "**no**", None: "n/a"}[t["met"]]
