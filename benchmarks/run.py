@@ -453,6 +453,28 @@ def probe_ms() -> float:
     return (time.perf_counter() - start) * 1000
 
 
+PROBE = """
+import time
+def probe():
+    start = time.perf_counter()
+    total = 0
+    for i in range(1_000_000):
+        total += i
+    return (time.perf_counter() - start) * 1000
+print(probe())
+"""  # the loop of probe_ms, in a function as there (a module's globals are slower than locals)
+
+
+def probe_pair_ms() -> float:
+    """The same loop in two processes at once: the slower one's time. About the single loop's
+    time when two CPUs are free; up to twice it when the machine gives this one only one."""
+    processes = [
+        subprocess.Popen([sys.executable, "-I", "-c", PROBE], stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    return max(float(p.communicate()[0]) for p in processes)
+
+
 def measure_batch(plan: Plan, report: Report, scratch: Path, launcher: Launcher) -> None:
     """Each batch ``plan.batch_runs`` times; the --jobs counts of one size and format take turns
     (so a busy moment on the machine hits each alike) and each figure is the median run."""
@@ -467,6 +489,7 @@ def measure_batch(plan: Plan, report: Report, scratch: Path, launcher: Launcher)
             runs: dict[int, list[tuple[float, int, int, float, int]]] = {}
             for _ in range(plan.batch_runs):
                 report.machine.setdefault("probe_ms", []).append(probe_ms())
+                report.machine.setdefault("probe_pair_ms", []).append(probe_pair_ms())
                 for jobs in plan.batch_jobs:
                     out = scratch / f"out-{size}-{fmt}-{jobs}"
                     argv = [sys.executable, *JOBGEN, "batch", str(source), "--out-dir", str(out)]
@@ -594,11 +617,13 @@ def markdown_report(report: Report, argv: Sequence[str]) -> str:
     if "pandoc" in m:
         lines.append(f"- {m['pandoc']}")
     if m.get("probe_ms"):
-        probes = m["probe_ms"]
+        one, two = m["probe_ms"], m.get("probe_pair_ms") or [0.0]
         lines.append(
-            f"- Steadiness: a fixed loop timed before each batch run took {min(probes):.0f}–"
-            f"{max(probes):.0f} ms (median {statistics.median(probes):.0f} ms); the wider the "
-            "spread, the busier the machine was, and the more the `--jobs 2` figures suffer"
+            f"- Steadiness: a fixed loop timed before each round of batch runs took "
+            f"{min(one):.0f}–{max(one):.0f} ms (median {statistics.median(one):.0f} ms), and "
+            f"{min(two):.0f}–{max(two):.0f} ms (median {statistics.median(two):.0f} ms) run in two "
+            "processes at once; the wider the spread, and the further the pair from the single "
+            "loop, the busier the machine was, and the more the `--jobs 2` figures suffer"
         )
     lines += ["", "## Targets", "", "| Target | Measured | Met |", "|---|---|---|"]
     for t in report.targets:

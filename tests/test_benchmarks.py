@@ -55,5 +55,6 @@ def test_quick_benchmark_reports_every_part(tmp_path: Path) -> None:
     for heading in ("## Machine", "## Targets", "## Start-up", "## Per posting", "`jobgen batch`"):
         assert heading in text
     # one steadiness probe per round of batch runs: 2 sizes x 2 formats, one run each
-    assert len(data["machine"]["probe_ms"]) == 4 and "- Steadiness: a fixed loop" in text
+    assert len(data["machine"]["probe_ms"]) == len(data["machine"]["probe_pair_ms"]) == 4
+    assert "- Steadiness: a fixed loop" in text and "run in two processes at once" in text
     assert result.stdout == text + "\n"
