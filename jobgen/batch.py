@@ -215,13 +215,10 @@ def read_csv(stream: IO[str], name: str, *, count_only: bool = False) -> Iterato
         simple = len(named) == width  # usual file, whose rows take the short way below
         number = 0
         if count_only:  # a tight loop: one stand-in for all the rows, with their count
-            try:
-                for cells in reader:
-                    joined = "".join(cells)
-                    if joined and not joined.isspace():
-                        number += 1
-            except UnicodeDecodeError as exc:
-                raise _not_utf8(exc, number, name) from None
+            for cells in reader:
+                joined = "".join(cells)
+                if joined and not joined.isspace():
+                    number += 1
             if number:
                 yield cast("Row", _Counted(number))
             return
@@ -394,24 +391,54 @@ def _count(stand_ins: Iterator[Row]) -> int:
     return last
 
 
-def _decoded(rows: Iterator[Row], name: str) -> Iterator[Row]:
-    """Turn a decoding failure in the middle of a streamed file into a clear error."""
+def _decoded(rows: Iterator[Row], name: str, raw: IO[bytes] | None) -> Iterator[Row]:
+    """Turn a decoding failure in the middle of a streamed file into a clear error, naming the
+    line of the first bad byte (found by reading ``raw`` again from its start)."""
     last = 0
     try:
         for row in rows:
             last = row.number
             yield row
     except UnicodeDecodeError as exc:
-        raise _not_utf8(exc, last, name) from None
+        found = _first_bad_byte(raw) if raw is not None else None
+        if found is not None:
+            line, byte = found
+            where = f"byte 0x{byte:02x} on line {line}"
+        else:  # the decoder reads ahead in blocks: the bad byte is somewhere after this row
+            where = f"byte 0x{exc.object[exc.start]:02x} after row {last}"
+        raise ValidationError(
+            f"is not UTF-8 text ({where})",
+            source=name,
+            hint="save the file as UTF-8 (in Excel: 'CSV UTF-8')",
+        ) from None
 
 
-def _not_utf8(exc: UnicodeDecodeError, last: int, name: str) -> ValidationError:
-    return ValidationError(
-        f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
-        f"{f'after row {last}' if last else 'in the header or the first rows'})",
-        source=name,
-        hint="save the file as UTF-8 (in Excel: 'CSV UTF-8')",
-    )
+def _first_bad_byte(raw: IO[bytes]) -> tuple[int, int] | None:
+    """The line and value of the first byte of ``raw`` that is not UTF-8, read again from its
+    start a line (or 64 KiB of one) at a time; None if it cannot be read again."""
+    try:
+        if not raw.seekable():
+            return None
+        raw.seek(0)
+        line, carry, seen = 1, b"", 0
+        while seen <= MAX_STREAM_BYTES:
+            piece = raw.readline(1 << 16)
+            if not piece:
+                return (line, carry[0]) if carry else None  # cut short inside a character
+            seen += len(piece)
+            data = carry + piece
+            carry = b""
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if exc.reason != "unexpected end of data" or piece.endswith(b"\n"):
+                    return line, data[exc.start]
+                carry = data[exc.start :]  # a character cut at 64 KiB: complete it first
+            if piece.endswith(b"\n"):
+                line += 1
+    except (OSError, ValueError):  # closed, or not readable again
+        return None
+    return None
 
 
 def input_format_for(name: str) -> str | None:
@@ -485,7 +512,8 @@ def _stream_rows(
         text = wrapper
     try:
         read = read_csv if fmt == "csv" else read_jsonl
-        yield from _decoded(read(text, name, count_only=count_only), name)
+        raw = None if wrapper is None else cast("IO[bytes]", stream)
+        yield from _decoded(read(text, name, count_only=count_only), name, raw)
     finally:
         if close:
             text.close()

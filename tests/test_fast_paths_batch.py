@@ -125,8 +125,41 @@ def test_the_counting_pass_reports_bad_bytes_as_the_rows_pass_does(tmp_path: Pat
     with pytest.raises(ValidationError) as by_count:
         batch.run_batch(path, out_dir=tmp_path / "out")
     assert by_count.value.format() == by_rows.value.format()
-    assert "is not UTF-8 text (byte 0xff after row " in by_count.value.format()
+    assert "is not UTF-8 text (byte 0xff on line 3002)" in by_count.value.format()
     assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_bad_byte_far_into_a_file_is_named_by_its_line(tmp_path: Path, fmt: str) -> None:
+    """The decoder reads ahead in blocks, so the rows read when it fails say little about where
+    the bad byte is: its line is found by reading the file again. A character cut in two by the
+    64 KiB pieces that reading takes is not mistaken for a bad byte."""
+    path = tmp_path / f"rows.{fmt}"
+    if fmt == "csv":
+        head = b"setting,education,employer.name\n"
+        start, end = "inpatient,associate,", "\n"
+        rest = [b"inpatient,associate,Acme\n"] * 2000
+        bad = b"inpatient,associate,Caf\xe9\n"
+    else:
+        head = b""
+        start, end = '{"setting": "inpatient", "employer.name": "', '"}\n'
+        rest = [b'{"setting": "inpatient"}\n'] * 2000
+        bad = b'{"setting": "Caf\xe9"}\n'
+    long_line = (start + "a" * (65535 - len(start)) + "é" + end).encode()
+    assert long_line.index("é".encode()) == 65535  # its 2 bytes straddle the 64 KiB mark
+    rows = [long_line, *rest]
+    path.write_bytes(head + b"".join(rows) + bad)
+    line = 2002 + (fmt == "csv")
+    with pytest.raises(ValidationError) as by_rows:
+        list(batch.open_input(path).rows)
+    with pytest.raises(ValidationError) as by_count:
+        batch.run_batch(path, out_dir=tmp_path / "out")
+    for error in (by_rows.value, by_count.value):
+        assert error.message == f"is not UTF-8 text (byte 0xe9 on line {line})"
+    stdin = batch.open_input(io.BytesIO(path.read_bytes()), input_format=fmt)
+    with pytest.raises(ValidationError, match=f"byte 0xe9 on line {line}"):
+        assert stdin.count is not None
+        stdin.count()
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
