@@ -223,9 +223,10 @@ class ForkedWorkers(Generic[K]):
                     child.read(answered)
             if answered or not block or not self.in_flight:
                 return answered
-            readers = [c.answers for c in self.children if c.alive]
-            writers = [c.tasks for c in self.children if c.alive and c.outgoing]
-            select.select(readers, writers, [])
+            _wait(
+                [c.answers for c in self.children if c.alive],
+                [c.tasks for c in self.children if c.alive and c.outgoing],
+            )
 
     def close(self, *, wait: bool = True) -> list[K]:
         """See :meth:`Workers.close`; a forked worker with a chunk is killed (``wait`` or not)."""
@@ -240,6 +241,21 @@ class ForkedWorkers(Generic[K]):
         for child in self.children:
             child.reap()
         return abandoned
+
+
+def _wait(readers: list[int], writers: list[int]) -> None:
+    """Until one of ``readers`` can be read or one of ``writers`` written. ``poll``, not
+    ``select``: a process with over 1,024 files open (a library caller's) gets pipes whose
+    numbers ``select`` refuses."""
+    if not hasattr(select, "poll"):  # every system jobgen forks on has poll; just in case
+        select.select(readers, writers, [])
+        return
+    poller = select.poll()
+    for fd in readers:
+        poller.register(fd, select.POLLIN)
+    for fd in writers:
+        poller.register(fd, select.POLLOUT)
+    poller.poll()
 
 
 def _widen(fd: int) -> None:

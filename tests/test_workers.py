@@ -148,6 +148,28 @@ def test_answers_written_just_before_a_worker_died_still_count() -> None:
     assert answers == {"before": [1, 2], "fatal": WORKER_FAILED}
 
 
+def test_pipes_numbered_past_1024_are_waited_on_too() -> None:
+    """select() refuses file descriptors from 1,024 on; a library caller may hold that many."""
+    resource = pytest.importorskip("resource")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip(f"this system allows only {hard} open files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        workers = forked(slow)
+        try:
+            assert min(workers.children[0].answers, workers.children[0].tasks) > 1024
+            workers.submit("c", [0.1])  # answered while this process waits
+            assert drain(workers) == {"c": [0.1]}
+        finally:
+            workers.close()
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
 def test_forked_workers_are_reaped_when_closed() -> None:
     workers = forked(double, 3)
     pids = [child.pid for child in workers.children]
