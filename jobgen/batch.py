@@ -1247,14 +1247,24 @@ def _report(ctx: _Context, results: Sequence[RowResult]) -> _Done:
 
 def _run_tasks(ctx: _Context, tasks: Sequence[_Task], stop: _Stop | None = None) -> _Done:
     """Render a chunk of rows, flush their files to disk together (:func:`_sync`), and report
-    them; with ``stop``, rows after a Ctrl-C are left for the manifest's ``not_run``."""
+    them; with ``stop``, rows after a Ctrl-C are left for the manifest's ``not_run``.
+
+    Stopped midway (a second Ctrl-C), the chunk is never reported: the files its rows wrote are
+    removed again (not with ``force``, where they may have replaced older ones).
+    """
     done: list[tuple[_Task, RowResult, list[str]]] = []
-    for task in tasks:
-        if stop is not None and stop.requested:
-            break
-        written: list[str] = []
-        done.append((task, process_row(ctx, task, written), written))
-    return _report(ctx, _sync(ctx, done))
+    written: list[str] = []
+    try:
+        for task in tasks:
+            if stop is not None and stop.requested:
+                break
+            written = []
+            done.append((task, process_row(ctx, task, written), written))
+        return _report(ctx, _sync(ctx, done))
+    except BaseException:
+        if not ctx.force and not ctx.dry_run:
+            _remove([path for _, _, paths in done for path in paths] + written)
+        raise
 
 
 _Wire = tuple[int, int, str, Mapping[str, Any], "str | None", str]
@@ -1451,9 +1461,10 @@ def _run_pool(
 
     unreported: dict[int, Sequence[_Task]] = {}  # chunks rendered, waiting for earlier ones
 
-    def hand_on(chunk: Sequence[_Task], report: _Done) -> None:
+    def hand_on(chunk: Sequence[_Task], report: _Done | None = None) -> None:
+        """Pass a chunk's results on (rendering it here first, without ``report``)."""
         unreported[chunk[0].position] = chunk
-        out.add(chunk[0].position, report)
+        out.add(chunk[0].position, _run_tasks(ctx, chunk) if report is None else report)
         for position in [p for p in unreported if p < out.next]:
             del unreported[position]
 
@@ -1478,11 +1489,11 @@ def _run_pool(
                     break
                 if not workers.submit(chunk, _to_wire(chunk)):
                     broken = True
-                    hand_on(chunk, _run_tasks(ctx, chunk))
+                    hand_on(chunk)
             if not stop.requested and not exhausted:
                 mine = dealer.take(small)
                 if mine:  # the workers have enough to do (or none is left): render here
-                    hand_on(mine, _run_tasks(ctx, mine))
+                    hand_on(mine)
                     continue
                 exhausted = True
             if not workers.in_flight:
@@ -1496,7 +1507,8 @@ def _run_pool(
         gc.unfreeze()  # this process goes on after the batch (a library caller's, say)
         # stopped by an error or a second Ctrl-C: the rows the workers held, and those after
         # them that were rendered, are never reported; leave no file of theirs behind
-        for left in [*workers.close(wait=not hard_stop), *unreported.values()]:
+        waiting = [chunk for position, chunk in unreported.items() if position >= out.next]
+        for left in [*workers.close(wait=not hard_stop), *waiting]:
             _clean_up_after(ctx, left)
 
 

@@ -339,3 +339,33 @@ def test_a_batch_on_forked_workers_imports_no_process_pool(tmp_path: Path) -> No
     )
     assert run_python(code).splitlines()[-1] == "POOL []"
     assert len(list((tmp_path / "out").glob("*.md"))) == 100
+
+
+@pytest.mark.parametrize(("jobs", "stop_at"), [(1, 100), (2, 520)])
+def test_a_batch_stopped_in_the_middle_of_a_chunk_here_leaves_no_unlisted_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, stop_at: int
+) -> None:
+    """A second Ctrl-C while this process renders a chunk: the rows of that chunk already
+    written are never reported, so their files go too (with --jobs 2, row 520 is in this
+    process's first chunk of its own, with the worker holding the rows before)."""
+    monkeypatch.setattr(batch, "START_METHOD", "fork")
+    parent = os.getpid()
+    real = batch.process_row
+
+    def stopped(ctx: Any, task: Any, to_sync: Any = None) -> Any:
+        if os.getpid() == parent and task.row.number == stop_at:
+            raise KeyboardInterrupt
+        return real(ctx, task, to_sync)
+
+    monkeypatch.setattr(batch, "process_row", stopped)
+    rows = [
+        {"setting": "inpatient", "education": "hs", "requisition_id": f"R{i}"} for i in range(2000)
+    ]
+    out = tmp_path / "out"
+    with pytest.raises(batch.BatchInterrupted) as info:
+        batch.run_batch(rows, out_dir=out, jobs=jobs, environ={})
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = {f["path"] for p in manifest["postings"] for f in p["files"]}
+    assert [p["row"] for p in manifest["postings"]] == list(range(1, info.value.result.ok + 1))
+    assert info.value.result.ok < stop_at - 1
+    assert {p.name for p in out.iterdir()} - {"manifest.json"} == listed
