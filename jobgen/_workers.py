@@ -37,7 +37,8 @@ PIPE_SIZE = 1 << 20
 
 
 class Workers(Protocol[K]):
-    """Worker processes that run ``handle(payload)`` for each chunk handed to them."""
+    """Worker processes that run ``handle(payload)`` for each chunk handed to them (``handle``
+    returns anything but a str, which stands for a failure)."""
 
     count: int
 
