@@ -442,17 +442,6 @@ class Launcher:
         self.process.wait()
 
 
-def probe_ms() -> float:
-    """A fixed piece of pure-Python work, timed: the same on a quiet machine every time, so its
-    spread across a run shows how steady the machine was (a shared virtual machine's neighbours
-    can halve its speed for seconds at a time, which no median fully hides)."""
-    start = time.perf_counter()
-    total = 0
-    for i in range(1_000_000):
-        total += i
-    return (time.perf_counter() - start) * 1000
-
-
 PROBE = """
 import time
 def probe():
@@ -461,15 +450,26 @@ def probe():
     for i in range(1_000_000):
         total += i
     return (time.perf_counter() - start) * 1000
-print(probe())
-"""  # the loop of probe_ms, in a function as there (a module's globals are slower than locals)
+"""
+"""A fixed piece of pure-Python work, timed in milliseconds: the same on a quiet machine every
+time, so its spread across a run shows how steady the machine was (a shared virtual machine's
+neighbours can halve its speed for seconds at a time, which no median fully hides). One source
+for this process (:func:`probe_ms`) and for two at once (:func:`probe_pair_ms`), so that both
+time the same work (a loop at a module's top level, reading globals, takes twice as long)."""
+_probe: dict[str, Any] = {}
+exec(PROBE, _probe)  # our own constant: the one definition of the loop
+probe_ms: Callable[[], float] = _probe["probe"]
 
 
 def probe_pair_ms() -> float:
     """The same loop in two processes at once: the slower one's time. About the single loop's
     time when two CPUs are free; up to twice it when the machine gives this one only one."""
     processes = [
-        subprocess.Popen([sys.executable, "-I", "-c", PROBE], stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-I", "-c", PROBE + "print(probe())"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(2)
     ]
     return max(float(p.communicate()[0]) for p in processes)

@@ -1508,7 +1508,8 @@ def _run_pool(
         # stopped by an error or a second Ctrl-C: the rows the workers held, and those after
         # them that were rendered, are never reported; leave no file of theirs behind
         waiting = [chunk for position, chunk in unreported.items() if position >= out.next]
-        for left in [*workers.close(wait=not hard_stop), *waiting]:
+        left = [task for chunk in [*workers.close(wait=not hard_stop), *waiting] for task in chunk]
+        if left:  # one look at the folder for all of them
             _clean_up_after(ctx, left)
 
 
