@@ -91,7 +91,7 @@ def test_education_changes_requirements_not_just_a_label(all_variants):
     ba = all_variants[("inpatient-facilities", "bachelors-degree")]
     assert "on-the-job training" in hs and "entry-level" in hs
     assert "entry-level" not in ba
-    assert "human behavior and therapeutic approaches" in ba.split("### Required")[1]
+    assert "human behavior and therapeutic approaches" in ba.split("## What you will do")[0]
 
 
 def test_empty_sections_are_left_out(all_variants):
