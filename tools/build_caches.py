@@ -1,16 +1,12 @@
-"""Regenerate the caches that keep jobgen's start-up fast; run after editing their sources.
+"""Regenerate the built-in guides' caches; run after editing a guide's YAML.
 
     python tools/build_caches.py          (then commit the changed files)
 
 - ``jobgen/guides/<name>.cache.json``: each built-in guide's parsed YAML, keyed on the YAML's
   SHA-256. Reading it takes well under a millisecond; parsing the YAML takes about 20.
-- ``jobgen/render/_posting_md.py``: the built-in template compiled ahead of time to plain Python
-  by ``jobgen/render/_aot.py`` (no Jinja2 needed to render it: start-up skips importing Jinja2,
-  about 20 ms), keyed on the template's exact text, which it holds (``TEMPLATE_SOURCE``).
 
-Either file is used only when its key matches, so a stale one costs speed, never correctness;
-tests/test_caches.py fails when one is stale, and tests/test_aot.py proves the compiled template
-renders exactly what Jinja2 renders.
+A cache is used only when its key matches, so a stale one costs speed, never correctness;
+tests/test_caches.py fails when one is stale.
 """
 
 from __future__ import annotations
@@ -23,8 +19,6 @@ sys.path.insert(0, str(ROOT))
 
 from jobgen._yaml import load_yaml_file  # noqa: E402
 from jobgen.guide import BUILTIN_GUIDES, _builtin_path, cache_document, cache_path  # noqa: E402
-from jobgen.render._aot import builtin_module_source  # noqa: E402
-from jobgen.render.markdown import COMPILED_PATH  # noqa: E402
 
 
 def outputs() -> dict[Path, str]:
@@ -35,7 +29,6 @@ def outputs() -> dict[Path, str]:
         result[cache_path(path)] = cache_document(
             path.read_bytes(), load_yaml_file(path, what="guide file")
         )
-    result[COMPILED_PATH] = builtin_module_source()
     return result
 
 

@@ -1,6 +1,5 @@
-"""The Markdown helpers every template uses, without Jinja2: escaping (``finalize``), links and
-dates. :mod:`jobgen.render.markdown` re-exports them; the built-in template's compiled module
-(``_posting_md.py``) is bound to them, so rendering it imports no Jinja2.
+"""The Markdown helpers every template uses: escaping (``finalize``), links and dates.
+:mod:`jobgen.render.markdown` re-exports them.
 """
 
 from __future__ import annotations
