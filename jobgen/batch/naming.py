@@ -23,9 +23,6 @@ NAME_FIELDS = ("row", "id", "employer", "setting", "education", "title")
 MAX_NAME_FIELD = 40
 """Each field is cut to this many characters before the pattern is filled, so one long employer
 name cannot push the setting out of an 80-character name."""
-ROW_WIDTH = 4
-"""``{row}`` is zero-padded to this many digits (``0007``), so names sort in row order up to
-9,999 rows, and adding rows to an input never renames the files of the rows before them."""
 
 _NAME_SOURCES = {
     "id": "requisition_id",
@@ -108,7 +105,7 @@ def name_fields(
 ) -> dict[str, str]:
     """The values a name pattern can use for one row (before slugging), the last of ``layers``
     winning; with ``only``, just those fields (the ones a pattern uses)."""
-    row = str(number).zfill(ROW_WIDTH)
+    row = str(number)  # not padded: rows added to an input never rename the files before them
     out: dict[str, str] = {}
     for key in NAME_FIELDS:
         if only is not None and key not in only:
