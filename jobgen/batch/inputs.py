@@ -9,6 +9,7 @@ progress is counted in rows.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -141,14 +142,15 @@ def _csv_values(
     return values, error
 
 
-def read_csv(stream: IO[str], name: str) -> Iterator[Row]:
+def read_csv(lines: Iterable[str], name: str) -> Iterator[Row]:
     """Rows of a CSV whose header row holds dotted employer fields; read lazily.
 
     Empty cells leave a field unset; list fields take entries separated by ``;``. Fully blank
     rows are ignored. An empty input, an unknown or repeated header, or a quote that is never
     closed raises :class:`ValidationError` (the last when the reader gets there).
     """
-    first = stream.readline()
+    stream = iter(lines)
+    first = next(stream, "")
     if not first.strip():
         raise ValidationError(EMPTY, source=name)
     reader = csv.reader(_chain(first, stream), delimiter=_delimiter(first), strict=True)
@@ -172,7 +174,7 @@ def read_csv(stream: IO[str], name: str) -> Iterator[Row]:
         ) from None
 
 
-def _chain(first: str, rest: IO[str]) -> Iterator[str]:
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
     yield first
     yield from rest
 
@@ -260,11 +262,11 @@ def _json_row(line: str, number: int, label: str) -> Row:
     return Row(number, label, value)
 
 
-def read_jsonl(stream: IO[str], name: str) -> Iterator[Row]:
+def read_jsonl(lines: Iterable[str], name: str) -> Iterator[Row]:
     """One JSON object of employer fields per line; blank lines are ignored; read lazily. An
     input with no line at all raises :class:`ValidationError`."""
     number = 0
-    for line_no, line in enumerate(stream, 1):
+    for line_no, line in enumerate(lines, 1):
         if line.strip():
             number += 1
             yield _json_row(line, number, f"{name} row {number} (line {line_no})")
@@ -326,79 +328,36 @@ class _Capped(io.RawIOBase):
         super().close()
 
 
-def _first_bad_byte(raw: IO[bytes]) -> tuple[int, int] | None:
-    """The line and value of the first byte of ``raw`` that is not UTF-8, read again from its
-    start a line (or 64 KiB of one) at a time; None if it cannot be read again (a pipe)."""
-    try:
-        if not raw.seekable():
-            return None
-        raw.seek(0)
-        line, carry, seen = 1, b"", 0
-        while seen <= MAX_STREAM_BYTES:
-            piece = raw.readline(1 << 16)
-            if not piece:
-                return (line, carry[0]) if carry else None  # cut short inside a character
-            seen += len(piece)
-            data = carry + piece
-            carry = b""
-            try:
-                data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                if exc.reason != "unexpected end of data" or piece.endswith(b"\n"):
-                    return line, data[exc.start]
-                carry = data[exc.start :]  # a character cut at 64 KiB: complete it first
-            if piece.endswith(b"\n"):
-                line += 1
-    except (OSError, ValueError):  # closed, or not readable again
-        return None
-    return None
+def _lines(capped: _Capped, name: str) -> Iterator[str]:
+    """The stream's lines as text (UTF-8, a BOM allowed), each with its line break as written;
+    a byte that is not UTF-8 is named with its line."""
+    for number, raw in enumerate(io.BufferedReader(capped), 1):
+        data = raw[3:] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw
+        try:
+            yield data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {number})",
+                source=name,
+                hint="save the file as UTF-8 (in Excel: 'CSV UTF-8')",
+            ) from None
 
 
-def _decoded(raw: IO[bytes], rows: Iterator[Row], name: str) -> Iterator[Row]:
-    """``rows``, with a byte that is not UTF-8 named by its line (found by reading ``raw`` again
-    from its start, when it can be)."""
-    last = 0
-    try:
-        for row in rows:
-            last = row.number
-            yield row
-    except UnicodeDecodeError as exc:
-        found = _first_bad_byte(raw)
-        if found is not None:
-            where = f"byte 0x{found[1]:02x} on line {found[0]}"
-        else:  # the decoder reads ahead in blocks: the bad byte is somewhere after this row
-            where = f"byte 0x{exc.object[exc.start]:02x} after row {last}"
-        raise ValidationError(
-            f"is not UTF-8 text ({where})",
-            source=name,
-            hint="save the file as UTF-8 (in Excel: 'CSV UTF-8')",
-        ) from None
-
-
-def _stream_rows(
-    raw: IO[bytes], capped: _Capped, fmt: str, name: str, *, close: bool
-) -> Iterator[Row]:
-    """Rows of a CSV or JSON Lines stream, decoded lazily. A problem with the input itself (not
+def _stream_rows(capped: _Capped, fmt: str, name: str) -> Iterator[Row]:
+    """Rows of a CSV or JSON Lines stream, read lazily. A problem with the input itself (not
     UTF-8, too large, a quote never closed) raises before the first row; after it, the problem
     is the next row's error and reading ends there."""
-    text = io.TextIOWrapper(
-        io.BufferedReader(capped), encoding="utf-8-sig", newline="" if fmt == "csv" else None
-    )
     last = 0
     try:
-        read = read_csv if fmt == "csv" else read_jsonl
-        for row in _decoded(raw, read(text, name), name):
+        for row in (read_csv if fmt == "csv" else read_jsonl)(_lines(capped, name), name):
             last = row.number
             yield row
     except ValidationError as exc:
         if last == 0:
             raise
-        yield Row(last + 1, f"{name} row {last + 1}", {}, exc.format())
+        yield Row(last + 1, f"{name} after row {last}", {}, exc.format())
     finally:
-        if close:
-            text.close()
-        else:
-            text.detach()  # leave the caller's stream (stdin) open
+        capped.close()
 
 
 def _primed(rows: Iterator[Row]) -> Iterator[Row]:
@@ -446,7 +405,7 @@ def _streamed(
 ) -> BatchInput:
     size, found = _size_and_identity(binary)
     capped = _Capped(cast("BinaryIO", binary), label, close_stream=close)
-    rows = _primed(_stream_rows(binary, capped, fmt, label, close=close))
+    rows = _primed(_stream_rows(capped, fmt, label))
     return BatchInput(label, fmt, None, rows, lambda: capped.total, size, identity or found)
 
 
