@@ -277,6 +277,13 @@ def read_jsonl(lines: Iterable[str], name: str) -> Iterator[Row]:
 # --------------------------------------------------------------------------- streams
 
 
+def _too_large() -> str:
+    return (
+        f"is larger than {MAX_STREAM_BYTES:,} bytes, the most jobgen reads as one batch; "
+        "split it into several files"
+    )
+
+
 class _Capped(io.RawIOBase):
     """A binary stream that counts the bytes read (:attr:`total`, for progress) and stops with a
     clear error past :data:`MAX_STREAM_BYTES` in all, or :data:`MAX_LINE_BYTES` without a line
@@ -306,11 +313,7 @@ class _Capped(io.RawIOBase):
         view[:n] = data
         self.total += n
         if self.total > MAX_STREAM_BYTES:
-            raise ValidationError(
-                f"is larger than {MAX_STREAM_BYTES:,} bytes, the most jobgen reads as one batch; "
-                "split it into several files",
-                source=self._name,
-            )
+            raise ValidationError(_too_large(), source=self._name)
         breaks = data.count(b"\n")
         self._line = n - data.rfind(b"\n") - 1 if breaks else self._line + n
         self._lines += breaks
@@ -355,7 +358,9 @@ def _stream_rows(capped: _Capped, fmt: str, name: str) -> Iterator[Row]:
     except ValidationError as exc:
         if last == 0:
             raise
-        yield Row(last + 1, f"{name} after row {last}", {}, exc.format())
+        label = f"{name} after row {last}"
+        hint = f"\n  hint: {exc.hint}" if exc.hint else ""
+        yield Row(last + 1, label, {}, f"{label}: {exc.message}{hint}")
     finally:
         capped.close()
 
@@ -404,6 +409,8 @@ def _streamed(
     binary: IO[bytes], fmt: str, label: str, *, close: bool, identity: tuple[int, int] | None
 ) -> BatchInput:
     size, found = _size_and_identity(binary)
+    if size is not None and size > MAX_STREAM_BYTES:  # a file says so before any row
+        raise ValidationError(_too_large(), source=label)
     capped = _Capped(cast("BinaryIO", binary), label, close_stream=close)
     rows = _primed(_stream_rows(capped, fmt, label))
     return BatchInput(label, fmt, None, rows, lambda: capped.total, size, identity or found)

@@ -233,9 +233,9 @@ def _run_pool(run: _Run, jobs: int, worker_setup: Callable[[], None] | None) -> 
                     break
                 try:
                     running[pool.submit(run_chunk, run.ctx, to_wire(chunk))] = chunk
-                except (BrokenProcessPool, RuntimeError, OSError) as exc:
+                except (BrokenProcessPool, RuntimeError, OSError):  # no worker could start
                     broken = True
-                    run.add(chunk, _failed_chunk(run, chunk, str(exc) or "broken pool"))
+                    run.add(chunk, run_tasks(run.ctx, chunk, run.cancel))  # it never left
                     break
             if not running:
                 break
