@@ -9,8 +9,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from jobgen import compose, load_options, render
+from jobgen import load_options
+from jobgen.compose import compose
 from jobgen.errors import ValidationError
+from jobgen.render import render
 from jobgen.render.jsonld import (
     DESCRIPTION_TAGS,
     description_html,
