@@ -623,7 +623,7 @@ def _article_for(phrase: str) -> str:
 def _stems(text: str) -> set[str]:
     words = (_voice.from_gerund(_voice.base_form(w)) for w in re.findall(r"[a-z]+", text.lower()))
     return {
-        w[:4]
+        w
         for w in words
         if w not in _MATCH_STOP and len(w) > 2 and w not in (*_PEOPLE, "people", "patient")
     }
@@ -732,9 +732,15 @@ class _Drafter:
                 self.emphasis(part, duties, extra)
             if parts:
                 sentence = _voice.finish(main)
+            # "The pace is fast and shifts cover nights": the hours go to the schedule
+            first, sep, second = sentence.partition(" and ")
+            if sep and _SCHEDULE_WORDS.search(second) and not _SCHEDULE_WORDS.search(first):
+                place.append(_voice.finish(first))
+                sentence = _voice.finish(second)
             (hours if _SCHEDULE_WORDS.search(sentence) else place).append(sentence)
         if len(place) >= 2:
-            out["summary"], out["environment"] = place[0], " ".join(place[1:])
+            summary = re.sub(r"^You (?!will |can |may |are )", "You will ", place[0])
+            out["summary"], out["environment"] = summary, " ".join(place[1:])
         else:
             out["summary"] = f"You will work in our {label}."
             out["environment"] = " ".join(place) or f"This position is in our {label}."
@@ -778,16 +784,18 @@ class _Drafter:
         if self.voice.people:  # "Help them manage …": out of its sentence, "them" is unclear
             text = re.sub(r"^(\w+) them\b", r"\1 {people}", text)
         stems = _stems(clause)
-        best, score = "", 0
+        best, score = "", (0, 0)
         for item in self.items("responsibilities"):
             slug = v.slugify(item["name"])
-            overlap = 2 * len(stems & _stems(item["name"])) + len(stems & _stems(self.duties[slug]))
+            overlap = (
+                len(stems & _stems(f"{item['name']} {self.duties[slug]}")),
+                len(stems & _stems(item["name"])),
+            )
             if overlap > score:
                 best, score = slug, overlap
-        if not best:
+        if score[0] < 2:  # not clearly one of the guide's duties: a duty of this setting
             extra.append(text)
-            return
-        if stems - _stems(f"{self.items_by_slug[best]} {self.duties[best]}"):
+        elif stems - _stems(f"{self.items_by_slug[best]} {self.duties[best]}"):
             duties[best] = f"{duties.get(best, self.duties[best])} {text}"
 
     # ------------------------------------------------------------------ education
