@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from jobgen import _voice
 from jobgen._validate import slugify
-from jobgen.cli import cli
 from jobgen._yaml import parse_yaml
+from jobgen.cli import cli
 from jobgen.compose import _lower_name, compose
 from jobgen.employer import load_options
 from jobgen.errors import GuideError, ValidationError
@@ -196,24 +196,14 @@ def test_every_pharmacy_variant_renders_its_own_content(
     for setting, education in itertools.product(pharmacy_guide.settings, pharmacy_guide.education):
         md = pharmacy_variants[(setting.slug, education.slug)]
         assert md.startswith("# Pharmacy Technician\n")
-        environment = _section(md, "## Work environment")
-        assert setting.description in environment
-        assert environment.startswith(f"This role is in {setting.name.lower()}.")
-        qualifications = _section(md, "## Qualifications")
-        assert qualifications.startswith(education.description)
-        required = qualifications.split("### Required\n", 1)[1].split("###", 1)[0]
-        assert f"- {education.name}." in required
         for other in pharmacy_guide.settings:
             if other != setting:
                 assert other.description not in md
-        for other in pharmacy_guide.education:
-            if other != education:
-                assert other.description not in md and other.name not in required
-        for item in pharmacy_guide.responsibilities:
-            assert f"- **{item.name}:** {item.description}" in md
+        required = _section(md, "## Qualifications").split("### Required\n", 1)[1]
+        assert f"- {education.name}." not in required  # a requirement, not a bare heading
+        assert "- **Filling Prescriptions:** Count, measure and label medications" in md
         summary = _section(md, "## Position summary")
-        assert "Pharmacy technicians keep pharmacies running safely and smoothly." in summary
-        assert setting.description not in summary  # it has its own section
+        assert "You will keep pharmacies running safely and smoothly." in summary
         assert "guide" not in summary
 
 
@@ -599,7 +589,7 @@ CAREER_ADVICE = (
     "one of the fastest ways",
     "one of the quickest ways",
 )
-OTHER_EMPLOYERS = ("employer", "many nursing homes", "most employers", "some employers")
+OTHER_EMPLOYERS = ("employers", "many nursing homes", "most employers", "some employers")
 
 
 @pytest.fixture(scope="module")
@@ -840,16 +830,10 @@ def _texts(data: Any) -> list[str]:
 @pytest.mark.parametrize("path", [CNA, DENTAL, PHARMACY])
 def test_the_draft_layer_is_marked_for_review(path: Path) -> None:
     document = dump_guide_yaml(import_guide_file(path))
-    before, _, after = document.partition("\ntailoring:\n")
-    assert (
-        before.endswith(
-            "Review and edit it before publishing postings: read a rendered posting\n"
-            "# for each setting and education level (jobgen gallery) and fix what "
-            "reads badly."
-        )
-        or "# DRAFT tailoring layer" in before
-    )
-    assert "# DRAFT tailoring layer" in before.splitlines()[-3]
+    before, _, _after = document.partition("\ntailoring:\n")
+    comment = before.splitlines()[-3:]
+    assert comment[0].startswith("# DRAFT tailoring layer, written by `jobgen guide import`")
+    assert "Review and edit it before publishing postings" in comment[1]
     assert yaml.safe_load(document) == import_guide_file(path)
 
 
@@ -901,21 +885,29 @@ def test_cna_draft_layer(cna: dict[str, Any]) -> None:
     assert settings["home-health-agencies"]["people"] == "clients"
     assert "people" not in settings["hospitals"]
     hospital = settings["hospitals"]
-    assert hospital["environment"] == (
-        "You work on medical, surgical and rehabilitation units alongside nurses."
+    assert hospital["summary"] == (
+        "You will work on medical, surgical and rehabilitation units alongside nurses."
     )
-    assert hospital["schedule"] == [
+    assert hospital["environment"] == "The pace is fast."
+    assert hospital["schedule"] == [  # the employer's own hours replace these
         {"when": {"schedule": "given"}, "text": ""},
-        {"text": "The pace is fast and shifts cover nights, weekends and holidays."},
+        {"text": "Shifts cover nights, weekends and holidays."},
     ]
     # duty emphasis drawn from the setting's own text, nothing invented
-    assert hospital["responsibilities"]["moving-and-positioning-patients"].endswith(
-        "Help {people} move after surgery."
+    assert hospital["duties"] == [
+        "Help {people} move after surgery.",
+        "Prepare rooms for new admissions.",
+    ]
+    visits = settings["home-health-agencies"]
+    assert visits["responsibilities"]["observing-and-reporting-changes"].endswith(
+        "Take responsibility for reporting these changes to the nurse and documenting them in "
+        "the patient’s chart. Report to a supervising nurse."
     )
-    assert hospital["responsibilities"]["keeping-rooms-safe-and-clean"].endswith(
-        "Prepare rooms for new admissions."
-    )
-    assert settings["assisted-living-communities"]["duties"] == ["Take part in social activities."]
+    assert visits["duties"] == ["Help with personal care, light housekeeping and meals."]
+    assert settings["assisted-living-communities"]["duties"] == [
+        "Help with medication reminders, bathing and mobility.",
+        "Take part in social activities.",
+    ]
     education = t["education"]
     assert education["state-approved-cna-training-programs"]["required"] == [
         "Completion of a state-approved CNA training program."
@@ -972,3 +964,118 @@ def test_a_guide_without_settings_text_still_imports() -> None:
         "Completion of a vocational certificate."
     ]
     guide_from_data(data, "welder.txt")
+
+
+# --------------------------------------------------------------------------- imported postings
+
+FULL_EMPLOYER: dict[str, Any] = {
+    "employer": {"name": "Lakeside Health", "about": "Lakeside Health runs care services."},
+    "location": {"city": "Toledo", "region": "OH", "country": "US"},
+    "employment_type": "full-time",
+    "schedule": "Monday to Friday, 8 a.m. to 4:30 p.m.",
+    "salary": {"min": 19.5, "max": 24, "currency": "USD", "period": "hour"},
+    "certification": "required",
+    "experience_months": 12,
+    "benefits": ["Medical, dental and vision insurance"],
+    "apply": {"url": "https://lakeside.example/careers"},
+}
+"""Every answer a recruiter gives, so each posting has every section."""
+
+
+def _postings(path: Path) -> tuple[Guide, dict[tuple[str, str], str]]:
+    import jobgen
+
+    guide = jobgen.load_guide(path)
+    out = {}
+    for s, e in itertools.product(guide.setting_choices(), guide.education_choices()):
+        values = {**FULL_EMPLOYER, "title": guide.occupation}
+        options = jobgen.load_options(
+            guide, values=values, setting=s.slug, education=e.slug, environ={}
+        )
+        md = jobgen.render(jobgen.compose(guide, options), "md").decode("utf-8")
+        out[(s.slug, e.slug)] = md.replace("\\", "")
+    return guide, out
+
+
+@pytest.fixture(scope="module", params=[CNA, DENTAL], ids=["cna", "dental"])
+def imported(request: pytest.FixtureRequest) -> tuple[Guide, dict[tuple[str, str], str]]:
+    return _postings(request.param)
+
+
+def _bullets(md: str, heading: str) -> list[str]:
+    """The text of each bullet under a ``##`` heading (its ``###`` subsections included), with
+    any bold lead-in removed."""
+    body = md.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+    lines = [line[2:] for line in body.splitlines() if line.startswith("- ")]
+    return [re.sub(r"^\*\*[^*]+:\*\* ", "", line) for line in lines]
+
+
+def test_every_imported_variant_renders_and_differs(
+    imported: tuple[Guide, dict[tuple[str, str], str]],
+) -> None:
+    guide, postings = imported
+    assert len(postings) == len(guide.settings) * len(guide.education)
+    assert len(set(postings.values())) == len(postings)
+    for md in postings.values():
+        assert "{" not in md and "}" not in md  # every {people} filled in
+        for section in ("## Position summary", "## What you will do", "## Qualifications"):
+            assert section in md
+        for section in ("## Skills that matter", "## Work environment", "## Where this role"):
+            assert section in md
+
+
+def test_imported_duties_are_in_posting_voice(
+    imported: tuple[Guide, dict[tuple[str, str], str]],
+) -> None:
+    guide, postings = imported
+    words = guide.occupation.lower().split()
+    plurals = {" ".join(words[i:]) + "s" for i in range(len(words))} | {"cnas", "they"}
+    for md in postings.values():
+        for duty in _bullets(md, "## What you will do"):
+            for sentence in _voice.split_sentences(duty):
+                low = sentence.lower()
+                assert not any(low.startswith(p + " ") for p in plurals), sentence
+                assert not low.startswith(("a cna ", "the cna ", "a dental assistant ")), sentence
+
+
+def test_imported_requirements_read_as_requirements(
+    imported: tuple[Guide, dict[tuple[str, str], str]],
+) -> None:
+    guide, postings = imported
+    starts = ("Completion of", "High school diploma", "Associate", "Bachelor", "Willingness to")
+    for (_setting, education), md in postings.items():
+        required = _bullets(md, "## Qualifications")
+        name = next(e.name for e in guide.education if e.slug == education)
+        assert f"{name}." not in required
+        assert required[0].startswith(starts), required[0]
+        assert any(line.startswith("At least 1 year of experience") for line in required)
+
+
+def test_imported_postings_carry_no_career_advice_or_other_employers(
+    imported: tuple[Guide, dict[tuple[str, str], str]],
+) -> None:
+    _guide, postings = imported
+    for md in postings.values():
+        body = md.split("## Equal opportunity", 1)[0].lower()
+        for phrase in CAREER_ADVICE:
+            assert phrase not in body, phrase
+        assert not re.search(r"\bemployers\b|many nursing homes|some employers", body)
+        assert "start their own" not in body and "consulting business" not in body
+        assert "education and training:" not in body  # said once, under Qualifications
+
+
+def test_imported_postings_use_each_settings_word_for_the_people_served() -> None:
+    _guide, postings = _postings(CNA)
+    home = postings[
+        ("nursing-homes-and-long-term-care-facilities", "state-approved-cna-training-programs")
+    ]
+    assert "Help residents bathe, dress" in home
+    visits = postings[("home-health-agencies", "state-approved-cna-training-programs")]
+    assert "Help clients bathe, dress" in visits
+    assert "You will visit clients in their own homes." in visits
+    hospital = postings[("hospitals", "state-approved-cna-training-programs")]
+    assert "Help patients bathe, dress" in hospital
+    assert "### In our hospital" in hospital
+    assert "- Prepare rooms for new admissions." in hospital
+    # the employer's schedule replaces the setting's hours
+    assert "Shifts cover nights, weekends and holidays" not in hospital
