@@ -723,10 +723,15 @@ class _Drafter:
             out["people"] = word
         place: list[str] = []
         hours: list[str] = []
-        duties: dict[str, str] = {}
+        duties: dict[str, Any] = {}
         extra: list[str] = []
         for sentence in self.voice.sentences(description, imperative=False):
             sentence = self.we(sentence, name, label)
+            # "Chain drugstores and supermarket pharmacies, where you fill …": the list of
+            # places only restates the setting; the posting keeps what you do there
+            m = re.match(r"^(?P<places>[^.]+?), where you (?P<rest>.+)$", sentence)
+            if m and not re.search(r"(?:is|are|you|we|they|works?)", m["places"]):
+                sentence = "You " + m["rest"]
             main, *parts = _voice.clauses(sentence)
             for part in parts:
                 self.emphasis(part, duties, extra)
@@ -749,11 +754,28 @@ class _Drafter:
                 {"when": {"schedule": "given"}, "text": ""},
                 {"text": " ".join(hours)},
             ]
+        if out.get("people"):
+            self.own_word(out["people"], duties)
         if duties:
             out["responsibilities"] = duties
         if extra:
             out["duties"] = extra
         return out
+
+    def own_word(self, people: str, duties: dict[str, Any]) -> None:
+        """In a setting with its own word for the people served ("residents"), the duties'
+        names and singular mentions use it too: "Moving and Positioning Residents", "each
+        resident's chart" ({people} in the texts already follows the setting)."""
+        guide_word = self.voice.people
+        for item in self.items("responsibilities"):
+            slug = v.slugify(item["name"])
+            text = duties.get(slug, self.duties[slug])
+            new_text = re.sub(rf"\b{guide_word[:-1]}(?=’s|'s)", people[:-1], text)
+            new_name = re.sub(rf"\b{guide_word.title()}\b", people.title(), item["name"])
+            if new_name != item["name"]:
+                duties[slug] = {"name": new_name, "text": new_text}
+            elif new_text != text or slug in duties:
+                duties[slug] = new_text
 
     def we(self, sentence: str, name: str, label: str) -> str:
         """The setting as a sentence's subject speaks as the employer: "These centers offer …"
@@ -774,7 +796,7 @@ class _Drafter:
             return sentence
         return "We " + verb + sentence[m.end() :]
 
-    def emphasis(self, clause: str, duties: dict[str, str], extra: list[str]) -> None:
+    def emphasis(self, clause: str, duties: dict[str, Any], extra: list[str]) -> None:
         """A setting's participle clause ("helping patients move after surgery"): the duty it
         belongs to gains it as a sentence when it says something new; otherwise it is an extra
         duty of the setting."""
