@@ -436,15 +436,20 @@ _POSTING_SECTIONS = {
 _KIND_EXAMPLES = "'Responsibilities', 'Skills', 'Work Settings', 'Career Path' or 'Education'"
 
 
+_NOT_FOR_POSTINGS = re.compile(r"salar|\bpay\b|wages|earnings|outlook", re.IGNORECASE)
+"""Sections kept as kind ``other`` on purpose, without a warning: pay and job outlook, which a
+posting takes from the employer's answers, not from a guide."""
+
+
 def guide_warnings(guide: Guide) -> tuple[str, ...]:
     """What postings made from ``guide`` will lack, one sentence each: a section the importer
-    could not place (kind ``other``: its heading named no known kind, or repeated a kind), and a
-    missing skills or growth section. The guide is still usable; ``guide validate --strict``
-    treats these as failures."""
+    could not place (kind ``other``: its heading named no known kind, or repeated a kind; pay and
+    outlook sections are left out on purpose), and a missing skills or growth section. The guide
+    is still usable; ``guide validate --strict`` treats these as failures."""
     found: list[str] = []
     kinds = {s.kind: s for s in reversed(guide.sections)}
     for section in guide.sections:
-        if section.kind != "other":
+        if section.kind != "other" or _NOT_FOR_POSTINGS.search(section.heading):
             continue
         content = _amount(len(section.items), "item") or _amount(
             len(section.paragraphs), "paragraph"

@@ -901,7 +901,7 @@ def test_cna_draft_layer(cna: dict[str, Any]) -> None:
     visits = settings["home-health-agencies"]
     assert visits["responsibilities"]["observing-and-reporting-changes"].endswith(
         "Take responsibility for reporting these changes to the nurse and documenting them in "
-        "the patient’s chart. Report to a supervising nurse."
+        "the client’s chart. Report to a supervising nurse."
     )
     assert visits["duties"] == ["Help with personal care, light housekeeping and meals."]
     assert settings["assisted-living-communities"]["duties"] == [
