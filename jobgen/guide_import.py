@@ -43,7 +43,8 @@ KIND_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("steps", r"\bsteps?\b|\bbecom|\bhow to\b|getting started"),
     (
         "responsibilities",
-        r"responsib|\bdut(?:y|ies)\b|\broles?\b|day-to-day|what .+ do\b|\btasks\b",
+        r"responsib|\bdut(?:y|ies)\b|\broles?\b|day-to-day|what .+ do\b|\btasks\b"
+        r"|typical day|day in the life",
     ),
     ("skills", r"\bskill|qualif|competenc|\babilit|\brequire"),
     ("settings", r"setting|environment|workplace|\bwhere\b|\bemployers\b"),
@@ -748,7 +749,7 @@ class _Drafter:
                 place.append(_voice.finish(first))
                 sentence = _voice.finish(second)
             (hours if _SCHEDULE_WORDS.search(sentence) else place).append(sentence)
-        if len(place) >= 2:
+        if len(place) >= 2 and len(" ".join(place[1:]).split()) >= 8:
             summary = re.sub(r"^You (?!will |can |may |are )", "You will ", place[0])
             out["summary"], out["environment"] = summary, " ".join(place[1:])
         else:

@@ -687,6 +687,7 @@ def test_career_advice_and_other_employers_are_left_out(sentence: str) -> None:
         ("What You Will Do", "responsibilities"),
         ("Duties", "responsibilities"),
         ("Responsibilities", "responsibilities"),
+        ("A Typical Day", "responsibilities"),
         ("Requirements", "skills"),
         ("Qualifications", "skills"),
         ("Skills", "skills"),
@@ -747,7 +748,7 @@ def test_the_cna_guide_imports_whole(cna: dict[str, Any]) -> None:
     assert guide_warnings(guide_from_data(cna, "cna")) == ()
 
 
-UNPLACED = "A Day on the Floor\n\nMornings start with report from the night nurse.\n"
+UNPLACED = "Life on the Floor\n\nMornings start with report from the night nurse.\n"
 
 
 def _with_section(path: Path, block: str, before: str = "Notes:\n") -> str:
@@ -758,11 +759,11 @@ def test_an_unplaced_section_is_a_warning_naming_it() -> None:
     data = import_guide_text(_with_section(CNA, UNPLACED), "cna.txt")
     assert data["sections"][-1] == {
         "kind": "other",
-        "heading": "A Day on the Floor",
+        "heading": "Life on the Floor",
         "paragraphs": ["Mornings start with report from the night nurse."],
     }
     (warning,) = guide_warnings(guide_from_data(data, "cna.txt"))
-    assert "'A Day on the Floor' was not placed" in warning
+    assert "'Life on the Floor' was not placed" in warning
     assert "postings will lack its 1 paragraph" in warning
 
 
@@ -794,11 +795,11 @@ def test_guide_import_warns_on_stderr_and_exits_0(runner: Any, tmp_path: Path) -
     source.write_text(_with_section(CNA, UNPLACED), encoding="utf-8")
     result = runner.invoke(cli, ["guide", "import", str(source), "-o", str(tmp_path / "c.yaml")])
     assert result.exit_code == 0, result.output
-    assert "warning: section 'A Day on the Floor' was not placed" in result.stderr
+    assert "warning: section 'Life on the Floor' was not placed" in result.stderr
     assert "draft" in result.stderr
     to_stdout = runner.invoke(cli, ["guide", "import", str(source)])
     assert to_stdout.exit_code == 0
-    assert "warning: section 'A Day on the Floor'" in to_stdout.stderr
+    assert "warning: section 'Life on the Floor'" in to_stdout.stderr
     assert "warning" not in to_stdout.stdout
 
 
@@ -807,10 +808,10 @@ def test_guide_validate_strict_fails_on_an_unplaced_section(runner: Any, tmp_pat
     source.write_text(_with_section(CNA, UNPLACED), encoding="utf-8")
     relaxed = runner.invoke(cli, ["guide", "validate", str(source)])
     assert relaxed.exit_code == 0
-    assert "warning: section 'A Day on the Floor' was not placed" in relaxed.stderr
+    assert "warning: section 'Life on the Floor' was not placed" in relaxed.stderr
     strict = runner.invoke(cli, ["guide", "validate", "--strict", str(source)])
     assert strict.exit_code == 1
-    assert "'A Day on the Floor'" in strict.stderr
+    assert "'Life on the Floor'" in strict.stderr
     clean = runner.invoke(cli, ["guide", "validate", "--strict", str(DENTAL)])
     assert clean.exit_code == 0, clean.output
     assert "warning" not in clean.stderr
@@ -885,10 +886,10 @@ def test_cna_draft_layer(cna: dict[str, Any]) -> None:
     assert settings["home-health-agencies"]["people"] == "clients"
     assert "people" not in settings["hospitals"]
     hospital = settings["hospitals"]
-    assert hospital["summary"] == (
-        "You will work on medical, surgical and rehabilitation units alongside nurses."
+    assert hospital["summary"] == "You will work in our hospital."
+    assert hospital["environment"] == (
+        "You work on medical, surgical and rehabilitation units alongside nurses. The pace is fast."
     )
-    assert hospital["environment"] == "The pace is fast."
     assert hospital["schedule"] == [  # the employer's own hours replace these
         {"when": {"schedule": "given"}, "text": ""},
         {"text": "Shifts cover nights, weekends and holidays."},
