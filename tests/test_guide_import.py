@@ -1080,3 +1080,26 @@ def test_imported_postings_use_each_settings_word_for_the_people_served() -> Non
     assert "- Prepare rooms for new admissions." in hospital
     # the employer's schedule replaces the setting's hours
     assert "Shifts cover nights, weekends and holidays" not in hospital
+
+
+REWORDED = {
+    "Introduction to Certified Nursing Assistant Careers": "About the Role",
+    "Role and Responsibilities": "What You'll Do",
+    "Skills and Qualifications": "Requirements",
+    "Work Environment and Settings": "Where They Work",
+    "Career Growth and Opportunities": "Moving Up",
+    "Education and Training\n": "Training Options\n",
+    "Step-by-Step Guide to Becoming a Certified Nursing Assistant": "Getting Started",
+}
+
+
+def test_the_cna_guide_with_reworded_headings_keeps_every_section(cna: dict[str, Any]) -> None:
+    text = CNA.read_text(encoding="utf-8")
+    for old, new in REWORDED.items():
+        assert old in text
+        text = text.replace(old, new, 1)
+    reworded = import_guide_text(text, "reworded.txt")
+    assert [s["kind"] for s in reworded["sections"]] == [s["kind"] for s in cna["sections"]]
+    assert [s["items"] for s in reworded["sections"]] == [s["items"] for s in cna["sections"]]
+    assert reworded["tailoring"] == cna["tailoring"]
+    assert guide_warnings(guide_from_data(reworded, "reworded.txt")) == ()
