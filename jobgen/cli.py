@@ -872,11 +872,16 @@ def guide_import(text: str, output: str | None, force: bool) -> None:
     TEXT is a UTF-8 text file, or '-' for stdin, written like the Mental Health Technician
     guide: a title line ("<Occupation> Job Description"), headed sections of
     "Label: description" lines, notes, a conclusion and an FAQ (question, '+', answer).
-    Sections are recognised by their headings; unknown ones are kept as kind "other".
+    Sections are recognised by their headings; a heading the importer cannot place is kept as
+    kind "other" and named in a warning (on stderr; the exit code stays 0).
+
+    The file also holds a DRAFT tailoring layer: the guide's prose in posting voice (duties in
+    the imperative, requirements phrased as requirements, no career advice, nothing about other
+    employers). Review and edit it before publishing; see docs/guide-import.md.
     """
     from ._yaml import read_stream
     from .guide import describe_guide, guide_from_data
-    from .guide_import import dump_guide_yaml, import_guide_file, import_guide_text
+    from .guide_import import dump_guide_yaml, guide_warnings, import_guide_file, import_guide_text
     from .output import write_atomic
 
     if text == "-":
@@ -885,18 +890,28 @@ def guide_import(text: str, output: str | None, force: bool) -> None:
     else:
         data = import_guide_file(text)
     document = dump_guide_yaml(data)
+    source = text if output in (None, "-") else output
+    imported = guide_from_data(data, source)
     if output in (None, "-"):
         click.echo(document, nl=False)
+        for warning in guide_warnings(imported):
+            click.echo(f"warning: {warning}", err=True)
         return
     assert output is not None
     path = write_atomic(output, document.encode("utf-8"), force=force)
-    info = describe_guide(guide_from_data(data, str(path)))
+    info = describe_guide(imported)
     click.echo(f"wrote {path}: the {info['occupation']} guide", err=True)
     for s in info["sections"]:
         click.echo(f"  {s['kind']:<17} {s['heading']} ({_counts(s)})", err=True)
     click.echo(
         f"  notes: {info['notes']}, FAQ entries: {info['faq']}, "
         f"conclusion: {'yes' if info['conclusion'] else 'no'}",
+        err=True,
+    )
+    for warning in guide_warnings(imported):
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"the tailoring layer in {path} is a draft: review it before publishing postings",
         err=True,
     )
     click.echo(f"use it with: jobgen options --guide {path}", err=True)
@@ -913,14 +928,24 @@ def _counts(section: dict[str, Any]) -> str:
 
 @guide.command("validate")
 @click.argument("file", metavar="FILE")
-def guide_validate(file: str) -> None:
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 when there are warnings (such as an unplaced section)."
+)
+def guide_validate(file: str, strict: bool) -> None:
     """Check a guide file (.yaml, or a guide text .txt) and say what it holds.
 
     Exits 0 when the guide can be used, 1 with the file, line and problem when it cannot.
+    Warnings (on stderr) name what postings will lack: a section the importer could not place,
+    no skills or growth section. With --strict, warnings exit 1.
     """
     from .guide import describe_guide, load_guide
+    from .guide_import import guide_warnings
 
-    info = describe_guide(load_guide(file))
+    loaded = load_guide(file)
+    warnings = guide_warnings(loaded)
+    for warning in warnings:
+        click.echo(f"{file}: warning: {warning}", err=True)
+    info = describe_guide(loaded)
     tailored = info["tailoring"]
     layer = (
         f"tailoring for {len(tailored['settings'])} of {len(info['settings'])} settings and "
@@ -928,10 +953,13 @@ def guide_validate(file: str) -> None:
         if tailored["settings"] or tailored["education"]
         else "no tailoring layer (postings are tailored from the guide's own text)"
     )
+    verdict = "ok" if not warnings else f"usable, {len(warnings)} warning(s)"
     click.echo(
-        f"{file}: ok: the {info['occupation']} guide, {len(info['sections'])} sections, "
+        f"{file}: {verdict}: the {info['occupation']} guide, {len(info['sections'])} sections, "
         f"{len(info['settings'])} settings, {len(info['education'])} education levels; {layer}"
     )
+    if strict and warnings:
+        sys.exit(1)
 
 
 @guide.command("show")
