@@ -1208,10 +1208,10 @@ def _warm(ctx: _Context) -> None:
     with contextlib.suppress(JobgenError):  # the parent already reported template errors
         prepare_template(ctx.template)
     if "docx" in ctx.formats:
-        from .render.docx import _reference
+        from .render.docx import load_reference
 
         with contextlib.suppress(JobgenError):  # reported for the first row that needs it
-            _reference(ctx.reference_docx)
+            load_reference(ctx.reference_docx)
     # no gc.collect() first: a full collection of everything imported costs ~7 ms, and at this
     # point it finds nothing to free (measured: 0 unreachable objects after start-up)
     gc.freeze()

@@ -1,0 +1,188 @@
+"""Packaging: the zip a DOCX is, its document-properties parts, and the XML escaping every part
+uses. Identical input gives identical bytes: fixed member order, timestamps and attributes.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+LAST_MODIFIED_BY = "jobgen"
+_CORE_TEXT_LIMIT = 255  # python-docx refuses longer core-property strings
+_EXTERNAL_ATTR = 0o600 << 16  # what zipfile records for a member written from bytes
+
+
+def w(tag: str) -> str:
+    """The Clark name of a WordprocessingML tag (``w("p")``)."""
+    return f"{{{W_NS}}}{tag}"
+
+
+def xml_text(text: str) -> str:
+    """Escape for XML character data, as lxml does."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def xml_attr(text: str) -> str:
+    """Escape for a double-quoted XML attribute, as lxml does."""
+    return (
+        xml_text(text)
+        .replace('"', "&quot;")
+        .replace("\t", "&#9;")
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentMeta:
+    """The core properties of a DOCX. ``created`` is also its modified time and zip timestamp;
+    a naive datetime is taken as UTC."""
+
+    title: str
+    subject: str = ""
+    author: str = ""
+    company: str = ""
+    keywords: tuple[str, ...] = ()
+    created: datetime
+
+
+@dataclass(frozen=True)
+class Member:
+    """A zip member of the output: deflated once when it never changes (``data`` holds the
+    compressed bytes), or filled in per document (``slot`` names which part)."""
+
+    name: str
+    slot: str = ""
+    data: bytes = b""
+    crc: int = 0
+    size: int = 0
+
+
+def normalize_zip(data: bytes, when: datetime) -> bytes:
+    """Rewrite a zip package with fixed member order, timestamps and attributes, so identical
+    content gives identical bytes. ``[Content_Types].xml`` and ``_rels/.rels`` come first, as
+    Office writes them; the rest are sorted by name."""
+    stamp = zip_time(when)
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        names = sorted(
+            source.namelist(),
+            key=lambda name: (name != "[Content_Types].xml", name != "_rels/.rels", name),
+        )
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as target:
+            for name in names:
+                info = zipfile.ZipInfo(name, date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 0
+                info.external_attr = 0
+                target.writestr(info, source.read(name), compresslevel=6)
+    return out.getvalue()
+
+
+def utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment.replace(microsecond=0)
+    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
+    stamp = utc(moment)
+    if stamp.year < 1980:  # the zip format starts in 1980 and ends in 2107
+        return (1980, 1, 1, 0, 0, 0)
+    if stamp.year > 2107:
+        return (2107, 12, 31, 23, 59, 58)
+    return (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+
+
+def _truncate(text: str, limit: int = _CORE_TEXT_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)  # what zipfile writes at level 6
+    return compressor.compress(data) + compressor.flush()
+
+
+def write_zip(members: tuple[Member, ...], parts: dict[str, str], stamp: tuple[int, ...]) -> bytes:
+    """The package as a zip, written directly: the fixed members were deflated when the reference
+    was prepared. The bytes are what :func:`normalize_zip` writes (fixed order, timestamps and
+    attributes), so identical postings give identical files."""
+    year, month, day, hour, minute, second = stamp
+    dos_time = (hour << 11) | (minute << 5) | (second // 2)
+    dos_date = ((year - 1980) << 9) | (month << 5) | day
+    out: list[bytes] = []
+    directory: list[bytes] = []
+    offset = 0
+    for member in members:
+        if member.slot:
+            raw = parts[member.slot].encode("utf-8")
+            data, crc, size = deflate(raw), zlib.crc32(raw), len(raw)
+        else:
+            data, crc, size = member.data, member.crc, member.size
+        name = member.name.encode("utf-8")
+        flags = 0 if name.isascii() else 0x800
+        fields = (20, 0, flags, 8, dos_time, dos_date, crc, len(data), size, len(name), 0)
+        out += (struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", *fields), name, data)
+        directory += (
+            struct.pack(
+                "<4s4B4HL2L5H2L",
+                b"PK\x01\x02",
+                20,
+                0,
+                *fields,
+                0,  # comment length
+                0,  # disk number
+                0,  # internal attributes
+                _EXTERNAL_ATTR,
+                offset,
+            ),
+            name,
+        )
+        offset += 30 + len(name) + len(data)
+    central = b"".join(directory)
+    end = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(central), offset, 0
+    )
+    return b"".join(out) + central + end
+
+
+_CORE_OPEN = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+    'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+)
+
+
+def core_xml(meta: DocumentMeta) -> str:
+    """``docProps/core.xml``: title, subject, author, keywords, revision 1, created = modified."""
+    moment = utc(meta.created).strftime("%Y-%m-%dT%H:%M:%SZ")
+    keywords = ", ".join(k for k in meta.keywords if k)
+    return (
+        f"{_CORE_OPEN}<dc:title>{xml_text(_truncate(meta.title))}</dc:title>"
+        f"<dc:subject>{xml_text(_truncate(meta.subject))}</dc:subject>"
+        f"<dc:creator>{xml_text(_truncate(meta.author))}</dc:creator>"
+        f"<cp:keywords>{xml_text(_truncate(keywords))}</cp:keywords>"
+        f"<cp:lastModifiedBy>{LAST_MODIFIED_BY}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{moment}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{moment}</dcterms:modified>'
+        "</cp:coreProperties>"
+    )
+
+
+def app_xml(meta: DocumentMeta) -> str:
+    """``docProps/app.xml``: jobgen as the application, the employer as the company."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'docPropsVTypes"><Application>jobgen</Application><Company>{xml_text(meta.company)}'
+        "</Company></Properties>"
+    )
