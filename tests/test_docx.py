@@ -518,3 +518,25 @@ def test_readme_shows_the_word_document_picture() -> None:
     assert "--reference-docx" in readme
     png = ROOT / "examples" / "posting-docx-page1.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_default_reference_holds_only_the_styles_a_posting_uses(output: bytes) -> None:
+    document = docx.Document(str(default_reference_path()))
+    names = {style.name for style in document.styles}
+    assert names == {
+        "Normal",
+        *(f"Heading {level}" for level in range(1, 7)),
+        *(f"Heading {level} Char" for level in range(1, 7)),
+        "List Bullet",
+        "List Number",
+        "Quote",
+        "Quote Char",
+        "Hyperlink",
+        "Default Paragraph Font",
+        "Normal Table",
+        "No List",
+    }
+    with zipfile.ZipFile(io.BytesIO(output)) as package:
+        assert package.testzip() is None
+        assert package.getinfo("word/styles.xml").file_size < 20_000
+    assert len(output) < 12_000

@@ -20,8 +20,9 @@ paragraph              the reference's default paragraph style (Normal)
 A reference that lacks one of the styles jobgen writes with gets that style's definition from
 jobgen's default reference, and a warning naming the style. Characters XML cannot hold (NUL,
 vertical tab, form feed, lone surrogates, U+FFFE/U+FFFF) are removed with a warning naming where
-they were. Identical inputs give identical bytes: the zip has fixed timestamps, attributes and
-member order, and the core properties are set from :class:`DocumentMeta` alone.
+they were. Identical inputs give identical bytes: the zip (written by :mod:`zipfile`) has fixed
+timestamps, attributes and member order, and the core properties are set from
+:class:`DocumentMeta` alone.
 
 The work is split three ways: :mod:`.reference` reads, checks and prepares the reference once
 per process (per path and modification time), cut around the places a posting fills in (the
@@ -120,7 +121,8 @@ def build_docx(markdown: str, meta: DocumentMeta, *, reference: Path | None = No
         "core": core_xml(meta),
         "app": app_xml(meta),
     }
-    return DocxResult(write_zip(ref.members, parts, zip_time(meta.created)), tuple(messages))
+    members = ((m.name, parts[m.slot].encode("utf-8") if m.slot else m.data) for m in ref.members)
+    return DocxResult(write_zip(members, zip_time(meta.created)), tuple(messages))
 
 
 def meta_for_posting(posting: Posting) -> DocumentMeta:

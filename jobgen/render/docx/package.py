@@ -5,9 +5,8 @@ uses. Identical input gives identical bytes: fixed member order, timestamps and 
 from __future__ import annotations
 
 import io
-import struct
 import zipfile
-import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -15,7 +14,6 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 LAST_MODIFIED_BY = "jobgen"
 _CORE_TEXT_LIMIT = 255  # python-docx refuses longer core-property strings
-_EXTERNAL_ATTR = 0o600 << 16  # what zipfile records for a member written from bytes
 
 
 def w(tag: str) -> str:
@@ -54,35 +52,39 @@ class DocumentMeta:
 
 @dataclass(frozen=True)
 class Member:
-    """A zip member of the output: deflated once when it never changes (``data`` holds the
-    compressed bytes), or filled in per document (``slot`` names which part)."""
+    """A zip member of the output: fixed bytes (``data``), or a part filled in per document
+    (``slot`` names which)."""
 
     name: str
     slot: str = ""
     data: bytes = b""
-    crc: int = 0
-    size: int = 0
+
+
+def package_order(name: str) -> tuple[bool, bool, str]:
+    """``[Content_Types].xml`` and ``_rels/.rels`` first, as Office writes them; then by name."""
+    return (name != "[Content_Types].xml", name != "_rels/.rels", name)
+
+
+def write_zip(members: Iterable[tuple[str, bytes]], stamp: tuple[int, ...]) -> bytes:
+    """A zip of ``(name, data)`` members in the order given, deflated, every member with the
+    timestamp ``stamp`` and no file attributes: identical members give identical bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as target:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, data)
+    return out.getvalue()
 
 
 def normalize_zip(data: bytes, when: datetime) -> bytes:
-    """Rewrite a zip package with fixed member order, timestamps and attributes, so identical
-    content gives identical bytes. ``[Content_Types].xml`` and ``_rels/.rels`` come first, as
-    Office writes them; the rest are sorted by name."""
-    stamp = zip_time(when)
+    """Rewrite a zip package with fixed member order (:func:`package_order`), timestamps and
+    attributes, so identical content gives identical bytes."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
-        names = sorted(
-            source.namelist(),
-            key=lambda name: (name != "[Content_Types].xml", name != "_rels/.rels", name),
-        )
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as target:
-            for name in names:
-                info = zipfile.ZipInfo(name, date_time=stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 0
-                info.external_attr = 0
-                target.writestr(info, source.read(name), compresslevel=6)
-    return out.getvalue()
+        names = sorted(source.namelist(), key=package_order)
+        return write_zip(((name, source.read(name)) for name in names), zip_time(when))
 
 
 def utc(moment: datetime) -> datetime:
@@ -102,54 +104,6 @@ def zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
 
 def _truncate(text: str, limit: int = _CORE_TEXT_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def deflate(data: bytes) -> bytes:
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)  # what zipfile writes at level 6
-    return compressor.compress(data) + compressor.flush()
-
-
-def write_zip(members: tuple[Member, ...], parts: dict[str, str], stamp: tuple[int, ...]) -> bytes:
-    """The package as a zip, written directly: the fixed members were deflated when the reference
-    was prepared. The bytes are what :func:`normalize_zip` writes (fixed order, timestamps and
-    attributes), so identical postings give identical files."""
-    year, month, day, hour, minute, second = stamp
-    dos_time = (hour << 11) | (minute << 5) | (second // 2)
-    dos_date = ((year - 1980) << 9) | (month << 5) | day
-    out: list[bytes] = []
-    directory: list[bytes] = []
-    offset = 0
-    for member in members:
-        if member.slot:
-            raw = parts[member.slot].encode("utf-8")
-            data, crc, size = deflate(raw), zlib.crc32(raw), len(raw)
-        else:
-            data, crc, size = member.data, member.crc, member.size
-        name = member.name.encode("utf-8")
-        flags = 0 if name.isascii() else 0x800
-        fields = (20, 0, flags, 8, dos_time, dos_date, crc, len(data), size, len(name), 0)
-        out += (struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", *fields), name, data)
-        directory += (
-            struct.pack(
-                "<4s4B4HL2L5H2L",
-                b"PK\x01\x02",
-                20,
-                0,
-                *fields,
-                0,  # comment length
-                0,  # disk number
-                0,  # internal attributes
-                _EXTERNAL_ATTR,
-                offset,
-            ),
-            name,
-        )
-        offset += 30 + len(name) + len(data)
-    central = b"".join(directory)
-    end = struct.pack(
-        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(central), offset, 0
-    )
-    return b"".join(out) + central + end
 
 
 _CORE_OPEN = (

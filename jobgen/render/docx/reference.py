@@ -14,7 +14,6 @@ import functools
 import io
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import UsageError, ValidationError
 from .body import BodyContext, StyleIds
-from .package import R_NS, W_NS, DocumentMeta, Member, app_xml, deflate, w
+from .package import R_NS, W_NS, DocumentMeta, Member, app_xml, package_order, w
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -224,19 +223,12 @@ def _prepare(
     texts: dict[str, str] = {}
     members = []
     with zipfile.ZipFile(buffer) as package:
-        for name in sorted(
-            package.namelist(),
-            key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n),
-        ):
+        for name in sorted(package.namelist(), key=package_order):
             slot = names.get(name, "")
             data = package.read(name)
             if slot:
                 texts[slot] = data.decode("utf-8")
-                members.append(Member(name, slot=slot))
-            else:
-                members.append(
-                    Member(name, data=deflate(data), crc=zlib.crc32(data), size=len(data))
-                )
+            members.append(Member(name, slot=slot, data=b"" if slot else data))
     document_head, document_tail = _cut(texts["document"], f"<!--{_BODY_MARK}-->")
     numbering_head, rest = _cut(texts["numbering"], f"<!--{_ABSTRACT_MARK}-->")
     numbering_middle, numbering_tail = _cut(rest, f"<!--{_NUM_MARK}-->")
