@@ -20,8 +20,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...errors import UsageError, ValidationError
+from ..tokens import is_safe_href
 from .body import BodyContext, StyleIds
-from .package import R_NS, W_NS, DocumentMeta, Member, app_xml, package_order, w
+from .package import (
+    R_NS,
+    W_NS,
+    DocumentMeta,
+    Member,
+    app_xml,
+    package_order,
+    w,
+)
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -154,6 +163,7 @@ def _load_reference(path: str, mtime_ns: int, size: int) -> Reference:
     messages: list[str] = []
     _empty_body(document)
     _drop_thumbnail(document)
+    _drop_external_targets(document, source=path, messages=messages)
     styles = _resolve_styles(document, source=path, messages=messages)
     numbering = _numbering_element(document)
     abstract_ids = [int(a.get(w("abstractNumId"), "0")) for a in numbering.iter(w("abstractNum"))]
@@ -298,6 +308,66 @@ def _drop_thumbnail(document: Document) -> None:
     for rid, rel in list(package_rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             del package_rels[rid]
+
+
+_FETCHING_PARENTS = (w("drawing"), w("pict"), w("object"))
+
+
+def _drop_external_targets(document: Document, *, source: str, messages: list[str]) -> None:
+    """Drop every external relationship but http(s)/mailto hyperlinks, with a warning each: a
+    ``javascript:`` or ``file:`` link, an external image (a tracking pixel), an attached
+    template Word would fetch. The XML that used one loses it: a link keeps its text, an image
+    or object goes, ``w:attachedTemplate`` goes."""
+    package = document.part.package
+    owners: list[tuple[Any, str]] = [(package, "the package")]
+    owners += [(part, str(part.partname)) for part in package.iter_parts()]
+    for owner, where in owners:
+        for rid, rel in list(owner.rels.items()):
+            if not rel.is_external:
+                continue
+            kind = rel.reltype.rsplit("/", 1)[-1]
+            target = rel.target_ref
+            if kind == "hyperlink" and is_safe_href(target):
+                continue
+            del owner.rels[rid]
+            element = getattr(owner, "element", None) if owner is not package else None
+            if element is not None:
+                _unlink(element, rid)
+            messages.append(f"{source}: {_dropped(kind, target)} in {where}")
+
+
+def _dropped(kind: str, target: str) -> str:
+    if kind == "hyperlink":
+        return f"removed the link to {target!r} (only http, https and mailto links are kept)"
+    if kind == "image":
+        return f"removed the external image {target!r} (a posting fetches nothing)"
+    if kind == "attachedTemplate":
+        return f"removed the attached template {target!r} (a posting fetches nothing)"
+    return f"removed the external {kind} {target!r} (a posting fetches nothing)"
+
+
+def _unlink(root: Any, rid: str) -> None:
+    """Remove what refers to relationship ``rid`` in a part's XML: a hyperlink is unwrapped
+    (its runs stay), an attached template removed, a drawing or object holding an image
+    removed, and any other reference attribute dropped."""
+    prefix = f"{{{R_NS}}}"
+    for element in list(root.iter()):
+        names = [n for n, v in element.attrib.items() if n.startswith(prefix) and v == rid]
+        parent = element.getparent()
+        if not names or parent is None:
+            continue
+        if element.tag == w("hyperlink"):
+            index = parent.index(element)
+            for offset, child in enumerate(list(element)):
+                parent.insert(index + offset, child)
+            parent.remove(element)
+        elif element.tag == w("attachedTemplate"):
+            parent.remove(element)
+        elif (container := next(element.iterancestors(*_FETCHING_PARENTS), None)) is not None:
+            container.getparent().remove(container)
+        else:
+            for name in names:
+                del element.attrib[name]
 
 
 def _norm(name: str) -> str:
