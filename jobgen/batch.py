@@ -1662,6 +1662,10 @@ def run_batch(
     from .render.markdown import prepare_template
 
     prepare_template(template_path)  # a template syntax error stops the batch before any row
+    if "docx" in fmts:
+        from .render.docx import load_reference
+
+        load_reference(reference_path)  # so does a broken reference document, read once here
 
     batch_input = open_input(source, input_format=input_format, name=input_name)
     layers: list[OptionLayer] = []

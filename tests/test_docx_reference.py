@@ -4,17 +4,24 @@ posting, zips that lie about their sizes, and packages saved by other programs."
 from __future__ import annotations
 
 import io
+import struct
+import tracemalloc
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import docx
+import pytest
+from click.testing import CliRunner
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from test_docx import META, POSTING, employer_reference, read
 
-from jobgen.render.docx import build_docx
+from jobgen.cli import cli
+from jobgen.errors import ValidationError
+from jobgen.render.docx import build_docx, default_reference_path
+from jobgen.render.docx import reference as docx_reference
 
 HOSTILE = {
     "javascript:alert(1)": "link",
@@ -115,3 +122,95 @@ def test_hostile_reference_targets_are_dropped_with_a_warning_each(tmp_path: Pat
     assert not [b for b in header.part.element.iter(qn("a:blip")) if b.get(qn("r:link"))]
     assert len(list(header.part.element.iter(qn("a:blip")))) == 1  # the embedded logo stays
     assert document.settings.element.find(qn("w:attachedTemplate")) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# zips that lie
+
+
+def lying_zip(path: Path, real_size: int, declared_size: int) -> Path:
+    """jobgen's reference plus a member of ``real_size`` zero bytes whose local and central
+    headers declare ``declared_size``."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(default_reference_path()) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for name in source.namelist():
+            target.writestr(name, source.read(name))
+        target.writestr("word/padding.bin", bytes(real_size))
+    data = bytearray(buffer.getvalue())
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            name_start = start + (30 if signature == b"PK\x03\x04" else 46)
+            if data[name_start : name_start + 16] == b"word/padding.bin":
+                struct.pack_into("<L", data, start + offset, declared_size)
+            start += 4
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_zip_that_understates_its_sizes_is_refused_without_inflating_it(
+    tmp_path: Path,
+) -> None:
+    reference = lying_zip(tmp_path / "liar.docx", real_size=150_000_000, declared_size=40_000)
+    assert reference.stat().st_size < 1_000_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError) as caught:
+            build_docx(POSTING, META, reference=reference)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "not a readable Word document (a damaged zip package" in str(caught.value)
+    assert str(reference) in str(caught.value)
+    assert peak < 20_000_000  # far from the 150 MB it hides
+
+
+def test_declared_sizes_over_the_limit_are_refused_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = lying_zip(tmp_path / "big.docx", real_size=3_000_000, declared_size=3_000_000)
+    with zipfile.ZipFile(reference) as package:
+        declared = sum(info.file_size for info in package.infolist())
+    monkeypatch.setattr(docx_reference, "MAX_REFERENCE_UNPACKED", declared - 1)
+    with pytest.raises(ValidationError) as caught:
+        build_docx(POSTING, META, reference=reference)
+    assert f"it unpacks to {declared:,} bytes; the limit is {declared - 1:,}" in str(caught.value)
+
+
+def test_duplicate_member_names_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "twice.docx"
+    with zipfile.ZipFile(default_reference_path()) as source, zipfile.ZipFile(path, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, source.read(name))
+        target.writestr("word/Styles.xml", b"<x/>")  # part names ignore case
+    with pytest.raises(ValidationError, match="two members named 'word/Styles.xml'"):
+        build_docx(POSTING, META, reference=path)
+
+
+def test_a_broken_reference_stops_a_batch_once_before_any_row(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = lying_zip(tmp_path / "liar.docx", real_size=2_000_000, declared_size=40_000)
+    rows = tmp_path / "rows.csv"
+    rows.write_text(
+        "setting,education,employer.name\n"
+        + "".join(f"inpatient,associate,Acme {n}\n" for n in range(20))
+    )
+    reads = []
+    real = docx_reference.read_members
+    monkeypatch.setattr(
+        docx_reference, "read_members", lambda *a, **k: reads.append(a) or real(*a, **k)
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(
+        cli,
+        ["batch", str(rows), "-d", str(out), "-f", "md,docx", "--reference-docx", str(reference)],
+    )
+    assert result.exit_code == 1, result.output
+    assert "not a readable Word document" in result.stderr
+    assert str(reference) in result.stderr
+    assert len(reads) == 1
+    assert not out.exists() or not [p for p in out.iterdir() if p.suffix in (".md", ".docx")]

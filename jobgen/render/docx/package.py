@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -77,6 +78,49 @@ def write_zip(members: Iterable[tuple[str, bytes]], stamp: tuple[int, ...]) -> b
             info.external_attr = 0
             target.writestr(info, data)
     return out.getvalue()
+
+
+_CHUNK = 64 * 1024
+
+
+def read_members(path: str, *, limit: int) -> list[tuple[str, bytes]]:
+    """Every file member of the zip at ``path``, in archive order.
+
+    Headers declaring more than ``limit`` bytes are refused before anything is inflated. Members
+    are then inflated 64 KiB at a time and the bytes actually inflated are counted against
+    ``limit``, so a zip whose headers understate its sizes stops at its CRC check (zipfile
+    stops inflating a member at its declared size) or at ``limit``, never after inflating what
+    it hides. Raises :class:`ValueError` saying what is wrong: not a zip, two members with one
+    name (part names ignore case), more than ``limit`` bytes, a damaged member.
+    """
+    if not zipfile.is_zipfile(path):
+        raise ValueError("it is not a zip package, which every .docx is")
+    members: list[tuple[str, bytes]] = []
+    seen: set[str] = set()
+    total = 0
+    try:
+        with zipfile.ZipFile(path) as archive:
+            declared = sum(info.file_size for info in archive.infolist())
+            if declared > limit:  # honest headers: refused before inflating anything
+                raise ValueError(f"it unpacks to {declared:,} bytes; the limit is {limit:,}")
+            for info in archive.infolist():
+                key = info.filename.lower()
+                if key in seen:
+                    raise ValueError(f"it holds two members named {info.filename!r}")
+                seen.add(key)
+                if info.is_dir():
+                    continue
+                chunks = []
+                with archive.open(info) as member:
+                    while chunk := member.read(_CHUNK):
+                        total += len(chunk)
+                        if total > limit:
+                            raise ValueError(f"it unpacks to more than {limit:,} bytes (the limit)")
+                        chunks.append(chunk)
+                members.append((info.filename, b"".join(chunks)))
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise ValueError(f"a damaged zip package: {exc}") from None
+    return members
 
 
 def normalize_zip(data: bytes, when: datetime) -> bytes:
