@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import struct
+import subprocess
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 import docx
 import pytest
 from click.testing import CliRunner
+from conftest import require_program
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
@@ -214,3 +216,81 @@ def test_a_broken_reference_stops_a_batch_once_before_any_row(
     assert str(reference) in result.stderr
     assert len(reads) == 1
     assert not out.exists() or not [p for p in out.iterdir() if p.suffix in (".md", ".docx")]
+
+
+# ---------------------------------------------------------------------------------------------
+# packages saved by other programs
+
+
+def unique_names(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        names = package.namelist()
+    assert len({n.lower() for n in names}) == len(names), names
+    return names
+
+
+def with_core_reltype(source: Path, target: Path, reltype: str) -> Path:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "_rels/.rels":
+                data = data.replace(
+                    b"http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
+                    b"core-properties",
+                    reltype.encode(),
+                )
+            new.writestr(info, data)
+    return target
+
+
+def test_jobgen_and_word_references_give_unique_part_names(tmp_path: Path) -> None:
+    word = tmp_path / "word.docx"
+    docx.Document().save(str(word))  # python-docx's template, saved by Word
+    for reference in (None, word, employer_reference(tmp_path)):
+        unique_names(build_docx(POSTING, META, reference=reference).data)
+
+
+def test_a_core_properties_relationship_spelt_otherwise_is_not_doubled(tmp_path: Path) -> None:
+    """A producer's own spelling of the core-properties relationship type used to make python-docx
+    add a second docProps/core.xml beside the reference's."""
+    reference = with_core_reltype(
+        default_reference_path(),
+        tmp_path / "odd.docx",
+        "http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/"
+        "core-properties",
+    )
+    data = build_docx(POSTING, META, reference=reference).data
+    assert unique_names(data).count("docProps/core.xml") == 1
+    assert read(data).core_properties.title == META.title
+
+
+@pytest.mark.external
+def test_a_reference_saved_by_libreoffice(tmp_path: Path) -> None:
+    soffice = require_program("soffice", "libreoffice")
+    source = employer_reference(tmp_path)
+    out_dir = tmp_path / "saved"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out_dir),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    saved = out_dir / source.name
+    with zipfile.ZipFile(saved) as package:
+        assert "docProps/core.xml" in package.namelist()
+    result = build_docx(POSTING, META, reference=saved)
+    names = unique_names(result.data)
+    assert "docProps/custom.xml" not in names  # nothing of the reference's properties stays
+    document = read(result.data)
+    assert document.core_properties.title == META.title
+    assert document.sections[0].header.paragraphs[0].text == "ACME HEALTH LETTERHEAD"
+    assert document.paragraphs[0].text == "Mental Health Technician"

@@ -170,6 +170,7 @@ def _load_reference(path: str, mtime_ns: int, size: int) -> Reference:
         styles=styles,
         warnings=tuple(messages),
         first_ids=(max(abstract_ids, default=-1) + 1, max(num_ids, default=0) + 1),
+        source=path,
     )
 
 
@@ -185,6 +186,7 @@ def _prepare(
     styles: StyleIds,
     warnings: tuple[str, ...],
     first_ids: tuple[int, int],
+    source: str,
 ) -> Reference:
     """Save the cleaned reference once, with markers where each posting's content goes, and cut
     it into the fixed text around those places and the members that never change."""
@@ -229,7 +231,10 @@ def _prepare(
     texts: dict[str, str] = {}
     members = []
     with zipfile.ZipFile(buffer) as package:
-        for name in sorted(package.namelist(), key=package_order):
+        saved = package.namelist()
+        if len({name.lower() for name in saved}) != len(saved):  # pragma: no cover - a safeguard
+            raise ValidationError("the prepared document has two parts of one name", source=source)
+        for name in sorted(saved, key=package_order):
             slot = names.get(name, "")
             data = package.read(name)
             if slot:
@@ -502,22 +507,30 @@ def _numbering_element(document: Document) -> Any:
         return element
 
 
+_PROPERTIES_RELTYPES = ("/metadata/core-properties", "/extended-properties", "/custom-properties")
+
+
 def _set_properties(document: Document, meta: DocumentMeta) -> None:
     """Give the package core and extended properties parts of its own (nothing of the
-    reference's properties remains); :func:`build_docx` writes their content per posting."""
+    reference's properties remains, custom properties included); :func:`build_docx` writes
+    their content per posting.
+
+    The reference's own properties parts are unlinked first, whatever relationship type
+    spelling they use: a core-properties part python-docx did not recognise would otherwise be
+    saved beside the new one under the same name (two ``docProps/core.xml`` members).
+    """
     from docx.opc.constants import CONTENT_TYPE as CT
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
-    properties = document.core_properties
-    element = properties._element
-    for child in list(element):
-        element.remove(child)
     package = document.part.package
     for rid, rel in list(package.rels.items()):
-        if rel.reltype == RT.EXTENDED_PROPERTIES:
+        if rel.reltype.lower().endswith(_PROPERTIES_RELTYPES):
             del package.rels[rid]
+    element = document.core_properties._element  # a new, empty core-properties part
+    for child in list(element):
+        element.remove(child)
     part = Part(
         PackURI("/docProps/app.xml"),
         CT.OFC_EXTENDED_PROPERTIES,
