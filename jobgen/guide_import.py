@@ -629,7 +629,7 @@ def _article_for(phrase: str) -> str:
 def _stems(text: str) -> set[str]:
     words = (_voice.from_gerund(_voice.base_form(w)) for w in re.findall(r"[a-z]+", text.lower()))
     return {
-        w
+        w[:-1] if len(w) > 4 and w.endswith("e") else w  # "bathing" → "bath" meets "bathe"
         for w in words
         if w not in _MATCH_STOP and len(w) > 2 and w not in (*_PEOPLE, "people", "patient")
     }
@@ -661,12 +661,15 @@ class _Drafter:
         self.items_by_slug = {
             v.slugify(i["name"]): i["name"] for i in self.items("responsibilities")
         }
+        # skills are written once for every setting: where some setting visits people in their
+        # own homes, a skill leaves out facility things ("at every change of shift")
+        at_home = any(_AT_HOME.search(i["description"]) for i in self.items("settings"))
         if self.items("skills"):
             t["skills"] = {
                 v.slugify(i["name"]): (
                     None
                     if _EDUCATION_SKILL.search(i["name"])
-                    else self.voice.statement(i["description"]) or None
+                    else self.skill(i["description"], at_home=at_home) or None
                 )
                 for i in self.items("skills")
             }
@@ -691,6 +694,10 @@ class _Drafter:
             for i in self.items("education")
         }
         return t
+
+    def skill(self, description: str, *, at_home: bool) -> str:
+        text = self.voice.statement(description)
+        return (without_facility(text) or text) if at_home else text
 
     def summary(self) -> str:
         text = self.data.get("introduction", {}).get("text", "")
@@ -735,12 +742,20 @@ class _Drafter:
             sentence = self.we(sentence, name, label)
             # "Chain drugstores and supermarket pharmacies, where you fill …": the list of
             # places only restates the setting; the posting keeps what you do there
+            # "You work for agencies that send them to clients' own homes": the employer speaks
+            sentence = re.sub(
+                r"^You (?:will )?work (?:for|in|at|with) (?:[\w-]+ ){0,3}?(?:agencies|companies|"
+                r"organizations|programs|facilities|practices|clinics|centers|employers) (?:that|"
+                r"which) ([a-z]+) them\b",
+                lambda w: f"We {_voice.base_form(w[1])} you",
+                sentence,
+            )
             m = re.match(r"^(?P<places>[^.]+?), where you (?P<rest>.+)$", sentence)
             if m and not re.search(r"(?:is|are|you|we|they|works?)", m["places"]):
                 sentence = "You " + m["rest"]
             main, *parts = _voice.clauses(sentence)
             for part in parts:
-                self.emphasis(part, duties, extra)
+                self.emphasis(part, extra)
             if parts:
                 sentence = _voice.finish(main)
             # "The pace is fast and shifts cover nights": the hours go to the schedule
@@ -752,16 +767,18 @@ class _Drafter:
         if len(place) >= 2 and len(" ".join(place[1:]).split()) >= 8:
             summary = re.sub(r"^You (?!will |can |may |are )", "You will ", place[0])
             out["summary"], out["environment"] = summary, " ".join(place[1:])
-        else:
-            out["summary"] = f"You will work in our {label}."
+        else:  # nothing a candidate would want to know beyond the place: no summary sentence
+            out["summary"] = ""
             out["environment"] = " ".join(place) or f"This position is in our {label}."
         if hours:
             out["schedule"] = [
                 {"when": {"schedule": "given"}, "text": ""},
                 {"text": " ".join(hours)},
             ]
-        if out.get("people"):
-            self.own_word(out["people"], duties)
+        if _AT_HOME.search(description):
+            self.at_home(duties)
+        if out.get("people") or self.voice.people:
+            self.own_word(out.get("people") or self.voice.people, duties)
         if duties:
             out["responsibilities"] = duties
         if extra:
@@ -769,19 +786,24 @@ class _Drafter:
         return out
 
     def own_word(self, people: str, duties: dict[str, Any]) -> None:
-        """In a setting with its own word for the people served ("residents"), the duties'
-        names and singular mentions use it too: "Moving and Positioning Residents", "each
-        resident's chart" ({people} in the texts already follows the setting)."""
-        guide_word = self.voice.people
+        """The duties' names use the setting's word for the people served too: "Moving and
+        Positioning Residents", "Serving Patients" where the guide's name says "Customers"
+        ({people} and {person} in the texts already follow the setting)."""
+        others = "|".join(w.title() for w in _PEOPLE if w != people)
         for item in self.items("responsibilities"):
             slug = v.slugify(item["name"])
-            text = duties.get(slug, self.duties[slug])
-            new_text = re.sub(rf"\b{guide_word[:-1]}(?=’s|'s)", people[:-1], text)
-            new_name = re.sub(rf"\b{guide_word.title()}\b", people.title(), item["name"])
+            new_name = re.sub(rf"\b(?:{others})\b", people.title(), item["name"])
             if new_name != item["name"]:
-                duties[slug] = {"name": new_name, "text": new_text}
-            elif new_text != text or slug in duties:
-                duties[slug] = new_text
+                duties[slug] = {"name": new_name, "text": duties.get(slug, self.duties[slug])}
+
+    def at_home(self, duties: dict[str, Any]) -> None:
+        """A setting whose own text says people are served in their own homes gets its own
+        version of each duty that names facility things (call lights, units, shift change):
+        those clauses are left out (see :func:`without_facility`)."""
+        for slug, text in self.duties.items():
+            own = without_facility(text)
+            if own and own != text:
+                duties[slug] = own
 
     def we(self, sentence: str, name: str, label: str) -> str:
         """The setting as a sentence's subject speaks as the employer: "These centers offer …"
@@ -802,29 +824,37 @@ class _Drafter:
             return sentence
         return "We " + verb + sentence[m.end() :]
 
-    def emphasis(self, clause: str, duties: dict[str, Any], extra: list[str]) -> None:
-        """A setting's participle clause ("helping patients move after surgery"): the duty it
-        belongs to gains it as a sentence when it says something new; otherwise it is an extra
-        duty of the setting."""
+    def emphasis(self, clause: str, extra: list[str]) -> None:
+        """A setting's participle clause ("helping patients move after surgery") becomes a duty
+        of this setting when it says something the guide's duties do not: a clause whose words
+        are mostly in those duties already is left out, and of a list ("helping with personal
+        care, light housekeeping and meals") only the new entries are kept ("Help with light
+        housekeeping."). A guide duty is never extended: each is written whole."""
         first, _, tail = clause.partition(" ")
-        text = _voice.finish(f"{_voice.from_gerund(first)} {tail}")
+        text = f"{_voice.from_gerund(first)} {tail}"
         text = self.voice.people_word(text)
         if self.voice.people:  # "Help them manage …": out of its sentence, "them" is unclear
             text = re.sub(r"^(\w+) them\b", r"\1 {people}", text)
-        stems = _stems(clause)
-        best, score = "", (0, 0)
-        for item in self.items("responsibilities"):
-            slug = v.slugify(item["name"])
-            overlap = (
-                len(stems & _stems(f"{item['name']} {self.duties[slug]}")),
-                len(stems & _stems(item["name"])),
+        known = set().union(
+            *(
+                _stems(f"{i['name']} {self.duties[v.slugify(i['name'])]}")
+                for i in self.items("responsibilities")
             )
-            if overlap > score:
-                best, score = slug, overlap
-        if score[0] < 2:  # not clearly one of the guide's duties: a duty of this setting
-            extra.append(text)
-        elif stems - _stems(f"{self.items_by_slug[best]} {self.duties[best]}"):
-            duties[best] = f"{duties.get(best, self.duties[best])} {text}"
+        )
+        m = re.match(r"^(?P<lead>[a-z]+(?: with| in| on| to| for)?) (?P<list>.+)$", text)
+        entries = re.split(r",\s*(?:and |or )?|\s+(?:and|or)\s+", m["list"]) if m else []
+        if m and len(entries) > 1 and "such as" not in text:
+            new = [e for e in entries if _stems(e) - known]
+            if not new:
+                return
+            if len(new) < len(entries):
+                listed = ", ".join(new[:-1]) + (" and " if len(new) > 1 else "") + new[-1]
+                text = f"{m['lead']} {listed}"
+        else:
+            stems = _stems(text)
+            if len(stems & known) * 2 > len(stems):  # mostly said by a guide duty already
+                return
+        extra.append(_voice.finish(text))
 
     # ------------------------------------------------------------------ education
 
@@ -891,6 +921,46 @@ class _Drafter:
 
 
 _PEOPLE = ("patients", "residents", "clients", "customers")
+
+_AT_HOME = re.compile(r"\bown homes?\b|\bin-home\b|\bhome visits?\b|\bin (?:their|the) homes?\b")
+"""A setting text that says people are served in their own homes."""
+_FACILITY_PHRASE = re.compile(
+    r",?(?: (?:or|and))? (?:at|during|after) (?:every|each|the|a) (?:change of shifts?|shift "
+    r"change)\b|,? in (?:the )?facilit(?:y|ies)\b|,? on (?:the|your|each) (?:unit|floor|ward)s?\b",
+    re.IGNORECASE,
+)
+_FACILITY = re.compile(
+    r"\bcall (?:lights?|bells?|buttons?)\b|\bnurses?[’']? stations?\b|\bunits?\b|\bwards?\b"
+    r"|\bshift changes?\b|\bchange of shifts?\b|\badmissions?\b",
+    re.IGNORECASE,
+)
+"""Things only a facility has: no client's home has call lights, units or a change of shift."""
+
+
+def without_facility(text: str) -> str:
+    """``text`` without what names facility things: a phrase ("at every change of shift", "in
+    facilities", "on the unit") is dropped, then a verb clause that still names one ("answer
+    call lights promptly"); a sentence left with nothing is dropped. For a setting where
+    people are visited in their own homes."""
+    kept = []
+    for sentence in _voice.split_sentences(text):
+        sentence = _FACILITY_PHRASE.sub("", sentence)
+        if not _FACILITY.search(sentence):
+            kept.append(sentence)
+            continue
+        parts, start = [], 0
+        for m in re.finditer(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", sentence):
+            word = re.match(r"[a-z]+", sentence[m.end() :])
+            if word and _voice.base_form(word[0]) in _voice.VERBS:
+                parts.append(sentence[start : m.start()])
+                start = m.end()
+        parts.append(sentence[start:].rstrip("."))
+        parts = [p for p in parts if not _FACILITY.search(p)]
+        if parts:
+            last = ", and " if any("," in p for p in parts[:-1]) else " and "
+            joined = ", ".join(parts[:-1]) + (last if len(parts) > 1 else "") + parts[-1]
+            kept.append(_voice.finish(joined))
+    return " ".join(kept)
 
 
 def json_text(data: Any) -> str:
