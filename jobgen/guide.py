@@ -141,7 +141,8 @@ class EducationTailoring:
 class Tailoring:
     """The guide's optional tailoring layer: guide-wide texts, then per setting and per education
     level. A text given as ``None`` (YAML ``null``) keeps that skill or growth path out of
-    postings."""
+    postings. ``{people}`` in any text is the setting's word for the people served (``people``),
+    ``{person}`` its singular."""
 
     people: str = ""
     summary: Text = ()
