@@ -777,6 +777,11 @@ class _Drafter:
             ]
         if _AT_HOME.search(description):
             self.at_home(duties)
+        else:  # "answer call lights promptly in facilities": here, every duty is in one
+            for slug, text in self.duties.items():
+                own = _IN_FACILITIES.sub("", text)
+                if own != text:
+                    duties[slug] = own
         if out.get("people") or self.voice.people:
             self.own_word(out.get("people") or self.voice.people, duties)
         if duties:
@@ -896,7 +901,10 @@ class _Drafter:
             required = [f"Willingness to complete {label}."]
             summary = summary or f"This position includes {label}."
         else:
-            article = "" if words[-1] in ("training", "education") else _article_for(label) + " "
+            last = label.split()[-1]  # "programs" is already "program"
+            plural = last.endswith("s") and not last.endswith(("ss", "us", "is"))
+            uncounted = last in ("training", "education", "coursework") or plural
+            article = "" if uncounted else _article_for(label) + " "
             required = [f"Completion of {article}{label}."]
         out["summary"] = summary
         out["intro"] = intro
@@ -929,6 +937,8 @@ _FACILITY_PHRASE = re.compile(
     r"change)\b|,? in (?:the )?facilit(?:y|ies)\b|,? on (?:the|your|each) (?:unit|floor|ward)s?\b",
     re.IGNORECASE,
 )
+_IN_FACILITIES = re.compile(r",? in (?:the )?facilit(?:y|ies)\b", re.IGNORECASE)
+"""A duty's qualifier that only matters where some settings are people's homes."""
 _FACILITY = re.compile(
     r"\bcall (?:lights?|bells?|buttons?)\b|\bnurses?[’']? stations?\b|\bunits?\b|\bwards?\b"
     r"|\bshift changes?\b|\bchange of shifts?\b|\badmissions?\b",

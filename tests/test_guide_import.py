@@ -1242,3 +1242,13 @@ def test_the_people_served_stay_they_after_being_named() -> None:
     t = import_guide_file(AIDE)["tailoring"]
     assert "so they can live safely at home" in t["summary"]
     assert "the care you gave" in t["responsibilities"]["reporting-to-the-nurse"]
+
+
+def test_a_facility_setting_drops_the_in_facilities_qualifier_and_plural_levels_take_no_a() -> None:
+    _guide, postings = _postings(AIDE)
+    for (setting, education), md in postings.items():
+        assert "in facilities" not in md, setting
+        assert "Completion of a community college courses" not in md, education
+    assisted = postings[("assisted-living-facilities", "community-college-courses")]
+    assert "answer call lights promptly, and follow infection-control steps" in assisted
+    assert "- Completion of community college courses." in assisted
