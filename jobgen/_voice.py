@@ -500,7 +500,12 @@ class Voice:
                 sentence = sentence[: m.end()] + one_each(sentence[m.end() :])
         return re.sub(
             r"\btheir (role|job|work|shift|shifts|day|duties|skills|training|career|hands|time)\b",
-            r"your \1",
+            # not when another subject came in between: "so that therapists can spend their time"
+            lambda m: (
+                m[0]
+                if re.search(r"\b(?:that|who|which|so)\b", sentence[: m.start()])
+                else f"your {m[1]}"
+            ),
             sentence,
         )
 
@@ -560,7 +565,7 @@ _ROLE = re.compile(
 )
 
 
-_NOT_A_ROLE = (
+NOT_A_ROLE = (
     r"\b(?:a|an|the|your|their|more|less|and|or|who|which|that|with|in|of|to|for|on|at|by|"
     r"from|many|some|most|other)\b"
 )
@@ -584,7 +589,7 @@ def one_each(text: str) -> str:
         if (
             m is None
             or m["head"].endswith(("ou", "s", "u", "i"))
-            or re.search(_NOT_A_ROLE, f"{m['words']}{m['head']}")
+            or re.search(NOT_A_ROLE, f"{m['words']}{m['head']}")
         ):
             break
         phrase = f"{m['words']}{m['head']}"

@@ -519,7 +519,8 @@ DRAFT_COMMENT = (
 )
 
 _SCHEDULE_WORDS = re.compile(
-    r"\b(?:shifts?|nights?|weekends?|holidays?|evenings?|overnight|around the clock|24 hours"
+    r"\b(?:shifts?|nights?|weekends?|holidays?|mornings?|evenings?|overnight|around the clock"
+    r"|24 hours"
     r"|full[- ]time|part[- ]time|on call|overtime|saturdays?|sundays?)\b",
     re.IGNORECASE,
 )
@@ -619,7 +620,13 @@ def _setting_label(name: str) -> str:
     first, _, rest = name.partition(" and ")
     words = (first if rest and first.split()[-1].lower().endswith("s") else name).split()
     words[-1] = _singular(words[-1])
+    if words[-1].lower() in _FIELDS:  # "In our home health team", not "In our home health"
+        words.append("team")
     return _lower(" ".join(words))
+
+
+_FIELDS = ("health", "care", "service", "support", "therapy", "hospice", "rehabilitation")
+"""A setting named by its field rather than a place: "In our" needs a noun after it."""
 
 
 def _article_for(phrase: str) -> str:
@@ -760,7 +767,12 @@ class _Drafter:
                 sentence = _voice.finish(main)
             # "The pace is fast and shifts cover nights": the hours go to the schedule
             first, sep, second = sentence.partition(" and ")
-            if sep and _SCHEDULE_WORDS.search(second) and not _SCHEDULE_WORDS.search(first):
+            if (  # a clause of its own, not "open early mornings and evenings"
+                sep
+                and len(second.split()) >= 3
+                and _SCHEDULE_WORDS.search(second)
+                and not _SCHEDULE_WORDS.search(first)
+            ):
                 place.append(_voice.finish(first))
                 sentence = _voice.finish(second)
             (hours if _SCHEDULE_WORDS.search(sentence) else place).append(sentence)
@@ -848,7 +860,11 @@ class _Drafter:
         )
         m = re.match(r"^(?P<lead>[a-z]+(?: with| in| on| to| for)?) (?P<list>.+)$", text)
         entries = re.split(r",\s*(?:and |or )?|\s+(?:and|or)\s+", m["list"]) if m else []
-        if m and len(entries) > 1 and "such as" not in text:
+        simple = all(  # a list of things ("personal care, light housekeeping and meals")
+            len(e.split()) <= 3 and not re.search(_voice.NOT_A_ROLE, e) and "{" not in e
+            for e in entries
+        )
+        if m and len(entries) > 1 and simple:
             new = [e for e in entries if _stems(e) - known]
             if not new:
                 return
@@ -941,7 +957,8 @@ _IN_FACILITIES = re.compile(r",? in (?:the )?facilit(?:y|ies)\b", re.IGNORECASE)
 """A duty's qualifier that only matters where some settings are people's homes."""
 _FACILITY = re.compile(
     r"\bcall (?:lights?|bells?|buttons?)\b|\bnurses?[’']? stations?\b|\bunits?\b|\bwards?\b"
-    r"|\bshift changes?\b|\bchange of shifts?\b|\badmissions?\b",
+    r"|\bshift changes?\b|\bchange of shifts?\b|\badmissions?\b|\b(?:front|reception) desk\b"
+    r"|\bwaiting rooms?\b|\bsupply rooms?\b",
     re.IGNORECASE,
 )
 """Things only a facility has: no client's home has call lights, units or a change of shift."""

@@ -576,6 +576,7 @@ DATA = Path(__file__).parent / "data"
 CNA = DATA / "certified-nursing-assistant.txt"
 DENTAL = DATA / "dental-assistant.txt"
 AIDE = DATA / "home-health-aide.txt"
+PT_AIDE = DATA / "physical-therapy-aide.txt"
 """Two guides written for these tests: CNA in the built-in guide's shape, dental assistant with
 reworded headings ("About the Job", "What You'll Do", "Requirements", "Where They Work",
 "Training Options", "Moving Up", "Getting Started", "Final Thoughts")."""
@@ -1000,8 +1001,8 @@ def _postings(path: Path) -> tuple[Guide, dict[tuple[str, str], str]]:
 
 @pytest.fixture(
     scope="module",
-    params=[CNA, DENTAL, PHARMACY, AIDE],
-    ids=["cna", "dental", "pharmacy", "home-health-aide"],
+    params=[CNA, DENTAL, PHARMACY, AIDE, PT_AIDE],
+    ids=["cna", "dental", "pharmacy", "home-health-aide", "pt-aide"],
 )
 def imported(request: pytest.FixtureRequest) -> tuple[Guide, dict[tuple[str, str], str]]:
     return _postings(request.param)
@@ -1118,7 +1119,7 @@ def _body(md: str) -> str:
     return body.split("## Compensation and benefits", 1)[0] + body.split("## Where this", 1)[-1]
 
 
-@pytest.mark.parametrize("path", [CNA, DENTAL, PHARMACY, AIDE], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [CNA, DENTAL, PHARMACY, AIDE, PT_AIDE], ids=lambda p: p.stem)
 def test_a_settings_duty_is_written_whole_never_base_plus_setting_sentence(path: Path) -> None:
     t = import_guide_file(path)["tailoring"]
     for setting in t["settings"].values():
@@ -1252,3 +1253,22 @@ def test_a_facility_setting_drops_the_in_facilities_qualifier_and_plural_levels_
     assisted = postings[("assisted-living-facilities", "community-college-courses")]
     assert "answer call lights promptly, and follow infection-control steps" in assisted
     assert "- Completion of community college courses." in assisted
+
+
+def test_a_clinic_hospital_and_home_guide_reads_as_written() -> None:
+    t = import_guide_file(PT_AIDE)["tailoring"]
+    # "their" is the therapists' here, not the reader's
+    assert "so that physical therapists can spend their time with {people}" in t["summary"]
+    settings = t["settings"]
+    assert settings["outpatient-clinics"]["schedule"][1] == {
+        "text": "Clinics are usually open early mornings and evenings."
+    }
+    assert settings["hospitals"]["duties"] == [
+        "Help {people} who are recovering from strokes and surgery.",
+        "Move {people} between their rooms and the therapy gym.",  # not a list of things
+    ]
+    home = settings["home-health"]
+    assert home["label"] == "home health team"  # "In our home health team"
+    assert home["responsibilities"]["clerical-work"] == (
+        "Answer phones, schedule appointments and file insurance forms."  # no front desk
+    )
