@@ -238,7 +238,7 @@ class TestYamlTypeGuesses:
         md = succeeded(runner.invoke(cli, ["render", "-e", str(f)])).replace("\\", "")
         assert md.startswith("# 1e3\n")
         assert "**NO · On, Yes · Full-time · 0x1F**" in md
-        assert "NO is hiring a full-time 1e3 in On, Yes." in md
+        assert "NO in On, Yes, is hiring a full-time 1e3." in md
         assert "2024-05-01" in md
 
     def test_the_json_view_keeps_the_literal_text(self, tmp_path):
