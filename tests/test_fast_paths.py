@@ -258,26 +258,6 @@ def test_jobgen_generate_is_unchanged_by_the_caches() -> None:
     assert first == second and first.startswith(b"# Mental Health Technician")
 
 
-class _Text(str):
-    """A str subclass: employer._text takes its full path for it, not the shortcut."""
-
-
-@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
-def test_text_shortcut_matches_the_full_check(text: str) -> None:
-    from jobgen.employer import _text
-
-    for multiline in (False, True):
-        try:
-            expected: object = _text((_Text(text), "f.yaml:1", False), "k", multiline=multiline)
-        except ValidationError as exc:
-            expected = exc.message
-        try:
-            got: object = _text((text, "f.yaml:1", False), "k", multiline=multiline)
-        except ValidationError as exc:
-            got = exc.message
-        assert got == expected
-
-
 @pytest.mark.skipif(
     "fork" not in __import__("multiprocessing").get_all_start_methods(), reason="needs fork"
 )
@@ -309,26 +289,3 @@ def test_workers_flush_a_chunk_together_and_fail_rows_whose_files_are_not_on_dis
     with pytest.raises(OutputError, match="the disk is full"):  # the manifest cannot be written
         batch_module.run_batch(rows, out_dir=bad, jobs=2, environ={})
     assert list(bad.iterdir()) == []  # no posting stays whose data may not be on disk
-
-
-@given(st.text(), st.booleans())
-def test_one_search_for_text_problems_agrees_with_the_detailed_checks(
-    text: str, multiline: bool
-) -> None:
-    from jobgen import _validate
-
-    assert _validate.text_problem(text, multiline=multiline) == _validate._text_problem(
-        text, multiline=multiline
-    )
-
-
-@pytest.mark.parametrize(
-    "text", ["a\tb", "a\nb", " a\n", "\x07", "\ud800", "\ufffe", "\u202e", "\u200f ok", "\r", ""]
-)
-def test_text_problems_on_the_edges(text: str) -> None:
-    from jobgen import _validate
-
-    for multiline in (False, True):
-        assert _validate.text_problem(text, multiline=multiline) == _validate._text_problem(
-            text, multiline=multiline
-        )

@@ -69,7 +69,7 @@ make_row: Callable[[int], dict[str, str]] = _benchmark_module().make_row
 
 
 def clear_caches() -> None:
-    employer_module.clear_caches()
+    guide_module.clear_caches()
     compose_module.clear_caches()
 
 
@@ -315,7 +315,7 @@ def _case_variants(word: str) -> list[str]:
 
 
 def test_the_caches_stay_bounded_and_right_past_their_limits(guide: Guide) -> None:
-    limit = employer_module._PARSED_MAX
+    limit = guide_module._RESOLVED_MAX
     settings_texts = [
         f"{' ' * a}{word}{' ' * b}"
         for word in _case_variants("inpatient")
@@ -339,14 +339,7 @@ def test_the_caches_stay_bounded_and_right_past_their_limits(guide: Guide) -> No
     clear_caches()
     got = [cached(guide, base, row, f"r{i}") for i, row in enumerate(rows)]
     assert got == expected
-    assert 0 < len(employer_module._PARSED) <= limit
     assert 0 < len(guide_module._RESOLVED) <= guide_module._RESOLVED_MAX
-    for cache in (
-        employer_module._EMPLOYERS,
-        employer_module._LOCATIONS,
-        employer_module._SALARIES,
-    ):
-        assert 0 < len(cache) <= employer_module._SHARED_MAX
     assert 0 < len(compose_module._PAY) <= compose_module._PAY_MAX
     # what was remembered before the caches started afresh is found again, the same
     assert [cached(guide, base, row, f"r{i}") for i, row in enumerate(rows[:50])] == expected[:50]
