@@ -72,10 +72,11 @@ def slugify(text: str) -> str:
     return _NOT_SLUG.sub("-", text).strip("-")
 
 
-def closest(word: str, candidates: Iterable[str]) -> str | None:
+def closest(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The candidate most like ``word`` (difflib's ratio of at least ``cutoff``), if any."""
     import difflib  # only when there is a mistake to explain
 
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
     return matches[0] if matches else None
 
 

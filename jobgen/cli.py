@@ -171,6 +171,10 @@ def cli() -> None:
 
     Exit status: 0 ok, 1 the work failed (bad data, unwritable file), 2 bad usage.
     """
+    from .employer import env_warnings
+
+    for message in env_warnings():
+        click.echo(f"jobgen: warning: {message}", err=True)
 
 
 def _stdout_is_terminal() -> bool:

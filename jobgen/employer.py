@@ -635,7 +635,7 @@ def env_layer(environ: Mapping[str, str] | None = None) -> OptionLayer:
     return OptionLayer("environment", values, where={key: FIELD_BY_KEY[key].env for key in values})
 
 
-OTHER_VARIABLES = frozenset({"JOBGEN_DEBUG"})
+OTHER_VARIABLES = frozenset({"JOBGEN_DEBUG", "JOBGEN_REQUIRE_EXTERNAL"})
 """``JOBGEN_*`` variables that are not employer fields."""
 
 
@@ -648,7 +648,7 @@ def env_warnings(environ: Mapping[str, str] | None = None) -> list[str]:
     for name in sorted(environ):
         if not name.startswith("JOBGEN_") or name in ENV_VARIABLES or name in OTHER_VARIABLES:
             continue
-        if match := v.closest(name, ENV_VARIABLES):
+        if match := v.closest(name, ENV_VARIABLES, cutoff=0.85):
             out.append(
                 f"the environment variable {name} is not used; did you mean {match} "
                 f"(the field {ENV_VARIABLES[match]})?"
