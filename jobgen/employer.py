@@ -559,13 +559,97 @@ class OptionLayer:
     """An empty value clears the field (``--set salary.min=``); elsewhere it is not given."""
 
 
+_SAID_FOR = {
+    "zip": "location.postal_code",
+    "zip_code": "location.postal_code",
+    "state": "location.region",
+    "province": "location.region",
+    "company": "employer.name",
+    "employer": "employer.name",
+    "pay": "salary.min",
+    "wage": "salary.min",
+    "email": "apply.email",
+}
+"""Words people use for a field, for suggestions only (a field has one name)."""
+
+
+def closest_field(word: str) -> str | None:
+    """The field a mistyped or unqualified name most likely means: ``City`` → ``location.city``,
+    ``salary.mn`` → ``salary.min``, ``Postal code`` → ``location.postal_code``."""
+    name = re.sub(r"[\s-]+", "_", word.strip().lower())
+    name = _SAID_FOR.get(name, name)
+    if name in FIELD_BY_KEY:
+        return name
+    by_last: dict[str, list[str]] = {}
+    for key in FIELD_BY_KEY:
+        by_last.setdefault(key.rpartition(".")[2], []).append(key)
+    last = name if name in by_last else v.closest(name, by_last)
+    if last is not None and len(by_last[last]) == 1 and last == name:
+        return by_last[last][0]
+    if match := v.closest(name, FIELD_BY_KEY):
+        return match
+    return by_last[last][0] if last is not None and len(by_last[last]) == 1 else None
+
+
+def _suggest(word: str) -> str:
+    match = closest_field(word)
+    return f" Did you mean {match!r}?" if match else ""
+
+
 def _unknown(key: str, source: str, mapping: Any, raw_key: str) -> ValidationError:
-    all_keys = [f.key for f in FIELDS]
     return ValidationError(
-        f"unknown field {v.shorten(key)!r}.{v.did_you_mean(key, all_keys)} "
-        f"Fields: {', '.join(all_keys)} (see `jobgen options`)",
+        f"unknown field {v.shorten(key)!r}.{_suggest(key)} "
+        f"Fields: {', '.join(FIELD_BY_KEY)} (see `jobgen options`)",
         source=v.where(source, mapping, raw_key),
     )
+
+
+def fields_of_columns(header: Sequence[str], source: str) -> list[str | None]:
+    """A CSV header row's cells → field keys (``None`` for a blank cell), case-insensitively.
+
+    Every unknown column is reported at once, each with the field it most likely means.
+    """
+    if any("\x00" in cell for cell in header):
+        raise ValidationError(
+            "is UTF-16 text; jobgen reads CSV saved as UTF-8",
+            source=source,
+            hint="save the file as UTF-8 (in Excel: 'CSV UTF-8')",
+        )
+    by_lower = {key.lower(): key for key in FIELD_BY_KEY}
+    columns: list[str | None] = []
+    seen: dict[str, int] = {}
+    unknown: list[tuple[str, int, str | None]] = []
+    for i, cell in enumerate(header, 1):
+        text = cell.strip()
+        key = by_lower.get(text.lower()) if text else None
+        if text and key is None:
+            unknown.append((text, i, closest_field(text)))
+        elif key in seen:
+            raise ValidationError(
+                f"column {i} {text!r} repeats column {seen[key]}; each field may appear once",
+                source=source,
+                hint="no file was written",
+            )
+        elif key is not None:
+            seen[key] = i
+        columns.append(key)
+    if len(unknown) == 1:
+        text, i, match = unknown[0]
+        what = f"unknown column {text!r} (column {i} of the header row)."
+        what += f" Did you mean {match!r}?" if match else ""
+    elif unknown:
+        what = "unknown columns in the header row: " + "; ".join(
+            f"{text!r} (column {i}" + (f", did you mean {match!r}?)" if match else ")")
+            for text, i, match in unknown
+        )
+    if unknown:
+        raise ValidationError(
+            f"{what} The header row holds employer fields: {', '.join(FIELD_BY_KEY)} "
+            "(see `jobgen options`)",
+            source=source,
+            hint="rename or remove the column; no file was written",
+        )
+    return columns
 
 
 def flatten(values: Mapping[str, Any], source: str) -> dict[str, tuple[Any, str]]:
@@ -669,7 +753,7 @@ def set_layer(assignments: Iterable[str]) -> OptionLayer:
         key = key.strip()
         if key not in FIELD_BY_KEY:
             raise UsageError(
-                f"unknown field {v.shorten(key)!r}.{v.did_you_mean(key, FIELD_BY_KEY)} "
+                f"unknown field {v.shorten(key)!r}.{_suggest(key)} "
                 "Run `jobgen options` for the list of fields",
                 source="--set",
             )

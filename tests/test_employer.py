@@ -339,3 +339,60 @@ def test_set_with_an_empty_value_clears_the_files_value(guide, tmp_path):
     assert o.salary.min is None and o.salary.max == Decimal("22") and o.schedule == ""
     o = load_options(guide, employer_file=f, environ={"JOBGEN_SCHEDULE": ""})
     assert o.schedule == "Nights"  # an empty variable is not set, as before
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning", "line"),
+    [
+        ("setting: inpatient\nschedule: Nights: 7p-7a\n", "put the whole value in quotes", 2),
+        ("setting: inpatient\nsalary:\n\tmin: 18\n", "never tabs", 3),
+    ],
+)
+def test_yaml_syntax_errors_say_what_they_usually_mean_and_show_the_line(
+    runner, tmp_path, text, meaning, line
+):
+    """Issue 18 item 17: tabs and "mapping values are not allowed here" explained."""
+    from jobgen.cli import cli
+
+    f = write(tmp_path, text)
+    result = runner.invoke(cli, ["render", "-e", str(f)])
+    assert result.exit_code == 1
+    assert f"{f}:{line}: " in result.stderr and meaning in result.stderr
+    shown = text.split("\n")[line - 1].replace("\t", "\\t")
+    assert f"line {line}: {shown}" in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_files_get_the_save_as_utf8_hint(guide, tmp_path, encoding):
+    """Issue 18 item 17: UTF-16 input was called binary."""
+    f = tmp_path / "employer.yaml"
+    f.write_bytes("setting: inpatient\neducation: hs\n".encode(encoding))
+    with pytest.raises(ValidationError, match="is UTF-16 text") as info:
+        load_options(guide, employer_file=f, environ={})
+    assert "save the file as UTF-8" in (info.value.hint or "")
+
+
+def test_a_utf16_csv_without_a_byte_order_mark_gets_the_hint(tmp_path):
+    from jobgen.batch import run_batch
+
+    rows = tmp_path / "rows.csv"
+    rows.write_bytes("setting,education\ninpatient,hs\n".encode("utf-16-le"))
+    with pytest.raises(ValidationError, match="is UTF-16 text") as info:
+        run_batch(rows, out_dir=tmp_path / "out", environ={})
+    assert "save the file as UTF-8" in (info.value.hint or "")
+
+
+def test_every_unknown_csv_column_is_reported_at_once_with_its_closest_field(tmp_path):
+    """Issue 18 item 17: unknown columns were reported one at a time, City with no hint."""
+    from jobgen.batch import run_batch
+
+    rows = tmp_path / "rows.csv"
+    rows.write_text("setting,education,City,Postal Code,salary.mn\ninpatient,hs,A,1,2\n")
+    with pytest.raises(ValidationError) as info:
+        run_batch(rows, out_dir=tmp_path / "out", environ={})
+    message = info.value.message
+    assert message.startswith("unknown columns in the header row: ")
+    assert "'City' (column 3, did you mean 'location.city'?)" in message
+    assert "'Postal Code' (column 4, did you mean 'location.postal_code'?)" in message
+    assert "'salary.mn' (column 5, did you mean 'salary.min'?)" in message
+    assert not (tmp_path / "out").exists()
