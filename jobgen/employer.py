@@ -884,7 +884,7 @@ def load_options(
     """
     layers: list[OptionLayer] = []
     if employer_file is not None:
-        layers.append(file_layer(employer_file))
+        layers.append(_employer_file_layer(guide, employer_file))
     if values is not None:
         layers.append(OptionLayer("values", values))
     layers.append(env_layer(environ))
@@ -894,6 +894,27 @@ def load_options(
     if education:
         layers.append(OptionLayer("--education", {"education": education}, usage=True))
     return options_from_layers(guide, layers, default_date=today(environ))
+
+
+def _employer_file_layer(guide: Guide, path: str | Path) -> OptionLayer:
+    """:func:`file_layer`; a missing file named like a setting or an education level
+    (``-e associate``) gets a hint at the flag that was probably meant."""
+    try:
+        return file_layer(path)
+    except ValidationError as exc:
+        if Path(path).exists():
+            raise
+        for flag, what, choices in (
+            ("-E", "an education level", guide.education_choices()),
+            ("-s", "a setting", guide.setting_choices()),
+        ):
+            try:
+                found = resolve_choice(str(path), choices, what, source=str(path))
+            except JobgenError:
+                continue
+            hint = f"{str(path)!r} is {what} ({found.slug}): did you mean {flag} {path}?"
+            raise type(exc)(exc.message, source=exc.source, hint=hint) from None
+        raise
 
 
 def parse_field(guide: Guide, key: str, text: str) -> str:
