@@ -930,8 +930,10 @@ def guide_validate(file: str) -> None:
     Exits 0 when the guide can be used, 1 with the file, line and problem when it cannot.
     """
     from .guide import describe_guide, load_guide
+    from .schemas import check_guide_file
 
     info = describe_guide(load_guide(file))
+    check_guide_file(file)
     tailored = info["tailoring"]
     layer = (
         f"tailoring for {len(tailored['settings'])} of {len(info['settings'])} settings and "

@@ -176,7 +176,7 @@ _PAY_RANGE = re.compile(r"^\$?\d[\d.]*k?(?:-|–|—|to)\$?\d[\d.]*k?$", re.IGNO
 _PAY_THOUSANDS = re.compile(r"^\d+(?:\.\d+)?k$", re.IGNORECASE)
 _CENT = Decimal("0.01")
 
-_CHOICE_ALIASES = {
+CHOICE_WORDS = {
     "on-site": "onsite",
     "fulltime": "full-time",
     "parttime": "part-time",
@@ -314,7 +314,7 @@ def parse_choice(given: Given, spec: FieldSpec, guide: Guide) -> str:
     """One of the field's choices, a word for one (``prn``) or a unique prefix."""
     choices = spec.choices
     text = _text(given, spec.key).lower().replace("_", "-").replace(" ", "-")
-    text = _CHOICE_ALIASES.get(text, text)
+    text = CHOICE_WORDS.get(text, text)
     if text in choices:
         return text
     hits = [c for c in choices if text and c.startswith(text)]
@@ -421,7 +421,7 @@ KINDS: dict[str, Kind] = {
         }),
         Kind("date", parse_date, "a date, YYYY-MM-DD", {"type": "string", "format": "date"}),
         Kind("list", parse_list, f"a list, or entries separated by '{LIST_SEPARATOR}'", {
-            "oneOf": [
+            "anyOf": [
                 {"type": "array", "items": _TEXT_SCHEMA, "maxItems": MAX_LIST},
                 {"type": "string"},
             ],
