@@ -690,9 +690,9 @@ def lint(
 @json_option
 def options(guide: str | None, as_json: bool) -> None:
     """List the guide's settings and education levels, the formats and the employer fields."""
-    from .options import describe
+    from .choices import describe_choices
 
-    info = describe(guide)
+    info = describe_choices(guide)
     if as_json:
         click.echo(json.dumps(info, indent=2, ensure_ascii=False))
         return
