@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from ._completion import complete_choice, complete_formats, complete_set
 from .errors import JobgenError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -108,59 +109,6 @@ def _formats() -> list[str]:
     return list(FORMATS)
 
 
-def _guide_of(ctx: click.Context) -> Any:
-    from .guide import load_guide
-
-    return load_guide(ctx.params.get("guide"))
-
-
-def _complete_choices(kind: str) -> Callable[..., list[Any]]:
-    """Shell completion of a setting or education level: the guide's slugs and aliases."""
-
-    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-        from click.shell_completion import CompletionItem
-
-        try:
-            guide = _guide_of(ctx)
-        except JobgenError:
-            return []
-        choices = guide.setting_choices() if kind == "setting" else guide.education_choices()
-        words = [(c.slug, c.name) for c in choices]
-        words += [(alias, c.name) for c in choices for alias in c.aliases]
-        low = incomplete.lower()
-        return [CompletionItem(w, help=h) for w, h in words if w.lower().startswith(low)]
-
-    return complete
-
-
-def _complete_formats(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Formats; after a comma (``-f md,do``) the next one of a list."""
-    from click.shell_completion import CompletionItem
-
-    done, comma, last = incomplete.rpartition(",")
-    head = done + comma
-    return [CompletionItem(head + f) for f in _formats() if f.startswith(last)]
-
-
-def _complete_set(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """``--set`` keys (``salary.m`` → ``salary.min=``), then a choice field's values."""
-    from click.shell_completion import CompletionItem
-
-    from .employer import FIELD_BY_KEY, FIELDS
-
-    key, eq, value = incomplete.partition("=")
-    if not eq:
-        return [CompletionItem(f.key + "=", help=f.help) for f in FIELDS if f.key.startswith(key)]
-    spec = FIELD_BY_KEY.get(key)
-    if spec is None:
-        return []
-    if spec.kind in ("setting", "education"):
-        words = [i.value for i in _complete_choices(spec.kind)(ctx, param, value)]
-    else:
-        words = [c for c in spec.choices if c.startswith(value)]
-    return [CompletionItem(f"{key}={w}") for w in words]
-
-
 # One declaration per option shared by several commands.
 guide_option = click.option(
     "--guide",
@@ -179,14 +127,14 @@ setting_option = click.option(
     "-s",
     "--setting",
     metavar="SETTING",
-    shell_complete=_complete_choices("setting"),
+    shell_complete=complete_choice("setting"),
     help="Work setting: a slug, alias or unique prefix (see `jobgen options`).",
 )
 education_option = click.option(
     "-E",
     "--education",
     metavar="LEVEL",
-    shell_complete=_complete_choices("education"),
+    shell_complete=complete_choice("education"),
     help="Required education level: a slug, alias or unique prefix.",
 )
 set_option = click.option(
@@ -194,7 +142,7 @@ set_option = click.option(
     "assignments",
     multiple=True,
     metavar="KEY=VALUE",
-    shell_complete=_complete_set,
+    shell_complete=complete_set,
     help="Set one employer field, e.g. --set salary.min=18 (repeatable; list fields take "
     "entries separated by ';'; KEY= clears the field). In a batch, rows override it.",
 )
@@ -236,7 +184,7 @@ def _output_options(f: F) -> F:
             "--format",
             "fmt",
             metavar="FORMAT",
-            shell_complete=_complete_formats,
+            shell_complete=complete_formats,
             help="Output format: " + ", ".join(_formats()) + " (default: from -o, else md).",
         ),
         click.option(
@@ -407,7 +355,7 @@ def _lint_rules_table() -> str:
     "formats",
     multiple=True,
     metavar="FORMATS",
-    shell_complete=_complete_formats,
+    shell_complete=complete_formats,
     help="Formats to write, comma-separated or repeated: "
     + ", ".join(_formats())
     + " (default md).",

@@ -314,22 +314,13 @@ def _problems(
         schema = root["$defs"][schema["$ref"].rpartition("/")[2]]
     where = _path(at)
     if "anyOf" in schema:
-        found = [list(_problems(value, s, root, at)) for s in schema["anyOf"]]
-        if all(found):
-            # the branch of the value's own type says best what is wrong with it
-            typed = [f for f in found if not f[0].startswith(f"{where}: must be ")]
-            yield from (
-                typed[0]
-                if len(typed) == 1
-                else [f"{where}: {_describe(value)} is not allowed here"]
-            )
+        yield from _any_of_problems(value, schema["anyOf"], root, at)
         return
     kinds = schema.get("type")
-    if kinds is not None:
-        kinds = [kinds] if isinstance(kinds, str) else kinds
-        if not any(_is(value, k) for k in kinds):
-            yield f"{where}: must be {' or '.join(kinds)}, not {_describe(value)}"
-            return
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    if kinds is not None and not any(_is(value, k) for k in kinds):
+        yield f"{where}: must be {' or '.join(kinds)}, not {_describe(value)}"
+        return
     if "const" in schema and value != schema["const"]:
         yield f"{where}: must be {schema['const']!r}"
     if "enum" in schema and value not in schema["enum"]:
@@ -340,13 +331,32 @@ def _problems(
         if value < schema.get("minimum", value) or value > schema.get("maximum", value):
             yield f"{where}: {value} is out of range"
     elif isinstance(value, list):
-        if len(value) > schema.get("maxItems", len(value)):
-            yield f"{where}: has {len(value)} entries; at most {schema['maxItems']}"
-        if "items" in schema:
-            for i, entry in enumerate(value):
-                yield from _problems(entry, schema["items"], root, (*at, i))
+        yield from _list_problems(value, schema, root, at)
     elif isinstance(value, dict):
         yield from _object_problems(value, schema, root, at)
+
+
+def _any_of_problems(
+    value: Any, branches: list[Any], root: Mapping[str, Any], at: tuple[str | int, ...]
+) -> Iterator[str]:
+    found = [list(_problems(value, s, root, at)) for s in branches]
+    if all(found):
+        # the branch of the value's own type says best what is wrong with it
+        where = _path(at)
+        typed = [f for f in found if not f[0].startswith(f"{where}: must be ")]
+        yield from (
+            typed[0] if len(typed) == 1 else [f"{where}: {_describe(value)} is not allowed here"]
+        )
+
+
+def _list_problems(
+    value: list[Any], schema: Mapping[str, Any], root: Mapping[str, Any], at: tuple[str | int, ...]
+) -> Iterator[str]:
+    if len(value) > schema.get("maxItems", len(value)):
+        yield f"{_path(at)}: has {len(value)} entries; at most {schema['maxItems']}"
+    if "items" in schema:
+        for i, entry in enumerate(value):
+            yield from _problems(entry, schema["items"], root, (*at, i))
 
 
 def _string_problems(value: str, schema: Mapping[str, Any], where: str) -> Iterator[str]:
