@@ -142,6 +142,11 @@ def guide_schema() -> dict[str, Any]:
             "type": ["object", "null"],
             "additionalProperties": _OPTIONAL_TEXT,
         },
+        "item_variant_texts": {
+            "description": "{item-slug: TEXT or VARIANTS}; null leaves the item out of postings.",
+            "type": ["object", "null"],
+            "additionalProperties": _ref("text"),
+        },
     }
     defs["setting"] = _object(
         _shapes(
@@ -174,7 +179,7 @@ def guide_schema() -> dict[str, Any]:
                 "intro": _ref("text"),
                 "required": _ref("entries"),
                 "preferred": _ref("entries"),
-                "skills": _ref("item_texts"),
+                "skills": _ref("item_variant_texts"),
                 "growth": _ref("item_texts"),
                 "growth_lead": _OPTIONAL_TEXT,
                 "duties": _ref("entries"),

@@ -129,3 +129,15 @@ def test_ctrl_c_in_init_exits_130_and_writes_nothing(tmp_path):
         proc.kill()
         os.close(master)
     assert not out.exists()
+
+
+def test_mistaken_options_are_explained_and_joined_short_options_work(runner):
+    """Click's own parser, unpatched, still suggests long options and reads -sVALUE."""
+    wrong = runner.invoke(cli, ["render", "--employr", "x.yaml"])
+    assert wrong.exit_code == 2
+    assert "No such option '--employr'" in wrong.output and "--employer" in wrong.output
+    short = runner.invoke(cli, ["render", "-x"])
+    assert short.exit_code == 2 and "No such option '-x'" in short.output
+    joined = runner.invoke(cli, ["render", "-sinpatient", "-Eassociate"])
+    assert joined.exit_code == 0, joined.output
+    assert joined.output.startswith("# ")
