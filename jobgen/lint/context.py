@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from .. import _validate as v
 from ..errors import ValidationError
-from .document import parse
+from .document import Document, parse
 from .wordlists import load_data
 
 
@@ -186,38 +186,16 @@ def infer_context(text: str) -> LintContext:
     - dates: ``Posted: 2026-01-15``; ``Applications close on January 31, 2026`` / ``Apply by``.
     Employer and country cannot be told from a text and are left unknown.
     """
-    doc = parse(text)
+    return context_of(parse(text))
+
+
+def context_of(doc: Document) -> LintContext:
+    """:func:`infer_context` of a parsed text."""
     title = next((ln.text for ln in doc.lines if ln.kind == "heading" and ln.level == 1), None)
     if title is None and doc.lines:
         title = doc.lines[0].text
-
-    region = workplace = None
-    region_line: int | None = None
-    labelled = [(ln, m.group(1)) for ln in doc.lines if (m := _LOCATION_LABEL.match(ln.text))]
-    candidates = labelled or [(ln, ln.text) for ln in doc.lines]
-    for line, value in candidates:
-        if found := _find_region(value):
-            region, region_line = found, line.number
-            lowered = value.lower()
-            workplace = (
-                "remote" if "remote" in lowered else "hybrid" if "hybrid" in lowered else None
-            )
-            break
-
-    salary_min = salary_max = None
-    for line in doc.lines:
-        if match := _PAY_RANGE.search(line.text):
-            g = match.groups()
-            salary_min = _amount(g[0], g[1], g[2])
-            high = _amount(g[3], g[4], g[5])
-            salary_max = high if high is not None else _amount(g[6], g[7], g[8])
-            break
-    else:
-        for line in doc.lines:
-            if match := _PAY_LABEL.match(line.text):
-                salary_min = salary_max = _amount(*match.groups())
-                break
-
+    region, workplace, region_line = _location(doc)
+    salary_min, salary_max = _salary(doc)
     joined = "\n".join(ln.text for ln in doc.lines)
     posted = _POSTED.search(joined)
     closes = _CLOSES.search(joined)
@@ -232,3 +210,31 @@ def infer_context(text: str) -> LintContext:
         inferred=True,
         region_line=region_line,
     )
+
+
+def _location(doc: Document) -> tuple[str | None, str | None, int | None]:
+    """``(region, workplace, line)`` from a "Location:" line, else the first "City, ST"."""
+    labelled = [(ln, m.group(1)) for ln in doc.lines if (m := _LOCATION_LABEL.match(ln.text))]
+    candidates = labelled or [(ln, ln.text) for ln in doc.lines]
+    for line, value in candidates:
+        if found := _find_region(value):
+            lowered = value.lower()
+            workplace = (
+                "remote" if "remote" in lowered else "hybrid" if "hybrid" in lowered else None
+            )
+            return found, workplace, line.number
+    return None, None, None
+
+
+def _salary(doc: Document) -> tuple[Decimal | None, Decimal | None]:
+    """The first pay range, else one amount on a "Pay:" line (a fixed rate)."""
+    for line in doc.lines:
+        if match := _PAY_RANGE.search(line.text):
+            g = match.groups()
+            high = _amount(g[3], g[4], g[5])
+            return _amount(g[0], g[1], g[2]), high if high is not None else _amount(*g[6:9])
+    for line in doc.lines:
+        if match := _PAY_LABEL.match(line.text):
+            amount = _amount(*match.groups())
+            return amount, amount
+    return None, None

@@ -9,6 +9,7 @@ so sentences can run across the lines of one paragraph.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterator
@@ -50,6 +51,30 @@ class Document:
     @functools.cached_property
     def word_count(self) -> int:
         return sum(count_words(line.text) for line in self.lines)
+
+    @functools.cached_property
+    def joined(self) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+        """``(text, offsets, line numbers)``: every line in one string, a space between the lines
+        of a block and NUL between blocks (so no phrase match runs from one block into the
+        next); ``offsets[i]`` is where the line numbered ``numbers[i]`` starts."""
+        parts: list[str] = []
+        offsets: list[int] = []
+        at = 0
+        previous: Line | None = None
+        for line in self.lines:
+            if previous is not None:
+                parts.append(" " if line.block == previous.block else "\0")
+                at += 1
+            offsets.append(at)
+            parts.append(line.text)
+            at += len(line.text)
+            previous = line
+        return "".join(parts), tuple(offsets), tuple(line.number for line in self.lines)
+
+    def line_at(self, offset: int) -> int:
+        """The number of the line holding ``offset`` of :attr:`joined`'s text."""
+        _, offsets, numbers = self.joined
+        return numbers[max(0, bisect.bisect_right(offsets, offset) - 1)]
 
     def blocks(self) -> Iterator[tuple[Line, ...]]:
         """The lines grouped by block, in text order."""

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from .text import Readability, Sentence, Unscored, sentences
+from .text import Readability, Sentence, Unscored
 
 if TYPE_CHECKING:
     from .config import LintConfig
@@ -46,9 +45,6 @@ class Facts:
     config: LintConfig
     today: dt.date
     gender: GenderCoding
+    sentences: tuple[Sentence, ...]
     readability: Readability | Unscored | None  # None: the readability rule is off
     active: tuple[str, ...]
-
-    @functools.cached_property
-    def sentences(self) -> tuple[Sentence, ...]:
-        return tuple(sentences(self.doc))

@@ -56,6 +56,19 @@ class WordLists:
     def hyphenated(self) -> tuple[str, ...]:
         return tuple(w for w in self.masculine + self.feminine if "-" in w)
 
+    @functools.cached_property
+    def phrases_by_first(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """The not-counted phrases by their first word (those not starting with a stem)."""
+        table: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self.not_counted:
+            if not phrase[0].endswith("*"):
+                table.setdefault(phrase[0], []).append(phrase)
+        return {word: tuple(phrases) for word, phrases in table.items()}
+
+    @functools.cached_property
+    def starred_phrases(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(p for p in self.not_counted if p[0].endswith("*"))
+
 
 @functools.cache
 def gender_word_lists() -> WordLists:
@@ -106,6 +119,14 @@ def _matches(token: str, pattern: str) -> bool:
     return token.startswith(pattern[:-1]) if pattern.endswith("*") else token == pattern
 
 
+def _phrases_from(token: str, lists: WordLists) -> Iterator[tuple[str, ...]]:
+    """The not-counted phrases that may start at ``token``."""
+    yield from lists.phrases_by_first.get(token, ())
+    for phrase in lists.starred_phrases:
+        if _matches(token, phrase[0]):
+            yield phrase
+
+
 _ADJECTIVE_ENDINGS = ("ive", "ing", "ent", "ant", "ous", "ed", "al", "ic")
 
 
@@ -113,14 +134,14 @@ def _not_counted(tokens: list[str], lists: WordLists) -> set[int]:
     """Indices of the tokens inside a not-counted phrase, or of an adjective describing the
     people served ("aggressive patients")."""
     skip: set[int] = set()
-    for i in range(len(tokens)):
+    for i, token in enumerate(tokens):
         if (
             i + 1 < len(tokens)
-            and tokens[i].endswith(_ADJECTIVE_ENDINGS)
+            and token.endswith(_ADJECTIVE_ENDINGS)
             and any(_matches(tokens[i + 1], p) for p in lists.people)
         ):
             skip.add(i)
-        for phrase in lists.not_counted:
+        for phrase in _phrases_from(token, lists):
             window = tokens[i : i + len(phrase)]
             if len(window) == len(phrase) and all(map(_matches, window, phrase)):
                 skip.update(range(i, i + len(phrase)))

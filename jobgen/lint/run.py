@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from ..employer import today as employer_today
 from ..errors import UsageError
 from .config import LintConfig
-from .context import LintContext, infer_context
-from .document import parse
+from .context import LintContext, context_of
+from .document import Document, parse
 from .facts import SEVERITIES, Facts, Finding
 from .gender import coding_of
 from .registry import RULES
 from .report import LintReport
-from .text import Readability, measure
+from .text import Readability, Sentence, Unscored, measure, sentences
 
 if TYPE_CHECKING:
     from ..compose import Posting
@@ -37,16 +37,21 @@ def lint_text(
 
     Findings are ordered by line (document-wide ones first), then severity, then rule.
     """
+    return _lint(parse(text), context, config)
+
+
+def _lint(doc: Document, context: LintContext | None, config: LintConfig | None) -> LintReport:
     config = config if config is not None else LintConfig()
-    doc = parse(text)
     active = config.active_rules()
+    found = tuple(sentences(doc))
     facts = Facts(
         doc=doc,
-        context=context if context is not None else infer_context(text),
+        context=context if context is not None else context_of(doc),
         config=config,
         today=config.today or employer_today(),
         gender=coding_of(doc),
-        readability=measure(doc, config.max_grade) if "readability" in active else None,
+        sentences=found,
+        readability=_measure(found, config.max_grade) if "readability" in active else None,
         active=active,
     )
     findings = [f for rule_id in active for f in RULES[rule_id].check(facts)]
@@ -55,10 +60,14 @@ def lint_text(
     return LintReport(tuple(findings), facts.gender, scores, doc.word_count)
 
 
+def _measure(found: tuple[Sentence, ...], max_grade: float) -> Readability | Unscored:
+    return measure([s.text for s in found], max_grade)
+
+
 def readability(text: str, *, max_grade: float = 12.0) -> Readability | None:
     """Flesch–Kincaid grade and Flesch reading ease of a posting; None when it cannot be scored
     (too short, fragments, or no sentence breaks: see :func:`jobgen.lint.text.measure`)."""
-    result = measure(parse(text), max_grade)
+    result = _measure(tuple(sentences(parse(text))), max_grade)
     return result if isinstance(result, Readability) else None
 
 
@@ -145,9 +154,10 @@ def lint_file(
         text = read_stream(stdin, "<stdin>", what="posting")
     else:
         text = read_text(Path(path), what="posting")
-    context = infer_context(text)
+    doc = parse(text)
+    context = context_of(doc)
     if region is not None:
         context = replace(context, region=region, region_line=None)
     if date_posted is not None:
         context = replace(context, date_posted=date_posted)
-    return lint_text(text, context=context, config=config)
+    return _lint(doc, context, config)

@@ -6,6 +6,7 @@ contradictions), so they agree on where a sentence ends.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterator
@@ -30,12 +31,15 @@ _ABBREVIATIONS = frozenset(
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
 
 
+_LAST_WORD = re.compile(r"(\S*)$")
+
+
 def _ends_sentence(text: str, end: re.Match[str]) -> bool:
     """True when the punctuation matched closes a sentence."""
     if "!" in end.group(0) or "?" in end.group(0):
         return True
-    before = text[: end.start()].split()
-    word = before[-1].lstrip("\"'“‘([").lower() if before else ""
+    before = _LAST_WORD.search(text, max(0, end.start() - 40), end.start())
+    word = before.group(1).lstrip("\"'“‘([").lower() if before else ""
     if "." in word or word in _ABBREVIATIONS:
         return False
     return not (len(word) == 1 and word.isalpha())  # an initial: "J. Smith"
@@ -45,15 +49,13 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     """``(offset, sentence)`` pairs; a text without end punctuation is one sentence."""
     out: list[tuple[int, str]] = []
     start = 0
-    for match in _END.finditer(text):
-        if _ends_sentence(text, match):
-            chunk = text[start : match.end()].strip()
-            if chunk:
-                out.append((start + len(text[start:]) - len(text[start:].lstrip()), chunk))
-            start = match.end()
-    rest = text[start:].strip()
-    if rest:
-        out.append((start + len(text[start:]) - len(text[start:].lstrip()), rest))
+    ends = [m.end() for m in _END.finditer(text) if _ends_sentence(text, m)]
+    for end in [*ends, len(text)]:
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if stripped:
+            out.append((start + len(chunk) - len(chunk.lstrip()), stripped))
+        start = end
     return out
 
 
@@ -66,8 +68,9 @@ def _block_sentences(block: tuple[Line, ...]) -> Iterator[Sentence]:
         parts.append(line.text)
         offset += len(line.text) + 1
     joined = " ".join(parts)
+    offsets = [o for o, _ in starts]
     for at, sentence in split_sentences(joined):
-        number = max(n for o, n in starts if o <= at)
+        number = starts[bisect.bisect_right(offsets, at) - 1][1]
         yield Sentence(number, sentence, block[0].kind)
 
 
@@ -134,14 +137,14 @@ def _textstat() -> Any:
     return stats
 
 
-def measure(doc: Document, max_grade: float) -> Readability | Unscored:
-    """Flesch–Kincaid grade (never below 0) and Flesch reading ease, or why there are none.
+def measure(found: list[str], max_grade: float) -> Readability | Unscored:
+    """Flesch–Kincaid grade (never below 0) and Flesch reading ease of the sentences ``found``
+    (:func:`sentences`), or why there are none.
 
     The counts are jobgen's own: words as :func:`count_words` counts them, sentences as
     :func:`split_sentences` splits them (a list item or a line without end punctuation is one
     sentence), syllables from textstat's Pyphen counting.
     """
-    found = [s.text for s in sentences(doc)]
     words = sum(count_words(s) for s in found)
     if words < MIN_WORDS:
         return Unscored(f"the text has {words} word(s); scoring needs at least {MIN_WORDS}")

@@ -4,6 +4,7 @@ yields findings; the table in :mod:`jobgen.lint.registry` names them."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -62,18 +63,13 @@ class _Placed:
 
 def _sections(facts: Facts) -> list[_Placed]:
     """Each sentence with the kind of the heading above it."""
-    heading_at: list[tuple[int, str]] = []
-    for line in facts.doc.lines:
-        if line.kind == "heading":
-            heading_at.append((line.number, _section_kind(line)))
+    headings = [line for line in facts.doc.lines if line.kind == "heading"]
+    numbers = [line.number for line in headings]
+    kinds = [_section_kind(line) for line in headings]
     placed = []
     for sentence in facts.sentences:
-        kind = ""
-        for number, heading_kind in heading_at:
-            if number > sentence.line:
-                break
-            kind = heading_kind
-        placed.append(_Placed(sentence, kind))
+        index = bisect.bisect_right(numbers, sentence.line) - 1
+        placed.append(_Placed(sentence, kinds[index] if index >= 0 else ""))
     return placed
 
 
@@ -114,10 +110,10 @@ def _requirement(placed: _Placed) -> str | None:
     text = placed.sentence.text
     if placed.section == "preferred" or _NOT_A_PREREQUISITE.search(text):
         return None
-    required = placed.section == "required" or bool(_REQUIRED_WORDS.search(text))
-    if not required:
+    listed = placed.section == "required" and placed.sentence.kind == "item"
+    if not (listed or _REQUIRED_WORDS.search(text)):
         return None
-    if _EXPERIENCE.search(text) and (placed.section == "required" or _DURATION.search(text)):
+    if _EXPERIENCE.search(text) and (listed or _DURATION.search(text)):
         return "experience"
     if _CREDENTIAL.search(text):
         return "certification"
@@ -137,7 +133,7 @@ def check_experience(facts: Facts) -> Iterator[Finding]:
     first, kind = required[0]
     for p in placed:
         claim = _ENTRY_LEVEL.search(p.sentence.text)
-        if claim is None or p.section == "required" or _requirement(p):
+        if claim is None or _requirement(p):
             continue
         yield Finding(
             "experience-contradiction",
@@ -181,7 +177,7 @@ _HOURS = {
 _WORK = r"shifts?|work(?:s|ing)?|schedul\w*|rotat\w*|on[- ]call|coverage|cover|hours|availab\w*"
 _MENTION = {
     kind: re.compile(
-        rf"\b(?:{_WORK})\W+(?:\w+\W+){{0,5}}?(?P<a>{words})\b"
+        rf"\b(?:{_WORK})\W+(?:\w+\W+){{0,7}}?(?P<a>{words})\b"
         rf"|(?<![\w-])(?P<b>{words})\W+(?:\w+\W+){{0,2}}?(?:{_WORK})\b",
         re.IGNORECASE,
     )
@@ -191,16 +187,17 @@ _NEGATED = re.compile(r"\b(?:no|not|never|without|free of)\W+(?:\w+\W+){0,2}$", 
 _NOT_THIS_HIRES_HOURS = re.compile(r"\bdifferential|\bpremium\b|\bstaffed\b", re.IGNORECASE)
 
 
-def _conflict(text: str, ruled_out: frozenset[str]) -> str | None:
-    """The first word of ``text`` naming hours the schedule rules out, as this hire's hours."""
+def _conflicts(text: str, ruled_out: frozenset[str]) -> list[str]:
+    """The words of ``text`` naming hours the schedule rules out, as this hire's hours."""
     if _NOT_THIS_HIRES_HOURS.search(text):
-        return None
-    for kind in sorted(ruled_out):
+        return []
+    words: list[tuple[int, str]] = []
+    for kind in ruled_out:
         for match in _MENTION[kind].finditer(text):
             group = "a" if match.group("a") else "b"
             if not _NEGATED.search(text[: match.start(group)]):
-                return match.group(group)
-    return None
+                words.append((match.start(group), match.group(group)))
+    return [word for _, word in sorted(words)]
 
 
 def check_schedule(facts: Facts) -> Iterator[Finding]:
@@ -218,13 +215,14 @@ def check_schedule(facts: Facts) -> Iterator[Finding]:
     for sentence in facts.sentences:
         if sentence.text in said:
             continue
-        word = _conflict(sentence.text, ruled_out)
-        if word is not None:
+        words = _conflicts(sentence.text, ruled_out)
+        if words:
             first = stated[0][0]
+            named = ", ".join(f"'{w}'" for w in words)
             yield Finding(
                 "schedule-contradiction",
                 "warning",
-                f"{_quote(sentence.text)} mentions {word!r}, which the stated schedule "
+                f"{_quote(sentence.text)} names {named}, which the stated schedule "
                 f"{_quote(first.text)} (line {first.line}) rules out; say only the hours this "
                 "hire will work.",
                 sentence.line,
@@ -257,28 +255,22 @@ def check_repeated(facts: Facts) -> Iterator[Finding]:
 
 def _matches(facts: Facts, lists: tuple[Wording, ...]) -> Iterator[tuple[int, str, Wording]]:
     """``(line, phrase, entry)`` for each listed phrase in the text, headings included."""
-    for block in facts.doc.blocks():
-        starts, offset = [], 0
-        for line in block:
-            starts.append((offset, line.number))
-            offset += len(line.text) + 1
-        text = " ".join(line.text for line in block)
-        for entry in lists:
-            allowed = [m.span() for m in entry.allowed.finditer(text)] if entry.allowed else []
-            for match in entry.pattern.finditer(text):
-                if any(a <= match.start() and match.end() <= b for a, b in allowed):
-                    continue
-                number = max(n for o, n in starts if o <= match.start())
-                yield number, " ".join(match.group(0).split()), entry
+    text = facts.doc.joined[0]
+    lowered = text.lower()
+    for entry in lists:
+        allowed = [m.span() for m in entry.allowed.finditer(text)] if entry.allowed else []
+        for match in entry.finditer(text, lowered):
+            if not any(a <= match.start() and match.end() <= b for a, b in allowed):
+                yield facts.doc.line_at(match.start()), " ".join(match.group(0).split()), entry
 
 
-def _word_findings(facts: Facts, rule: str, key: str, why: str) -> Iterator[Finding]:
+def _word_findings(facts: Facts, rule: str, key: str, template: str) -> Iterator[Finding]:
     taken: set[tuple[int, str]] = set()
     for number, phrase, entry in _matches(facts, wording_lists()[key]):
         if any(n == number and phrase.lower() in p for n, p in taken):
             continue  # "substance abuse" inside "substance abuse disorders", already said
         taken.add((number, phrase.lower()))
-        yield Finding(rule, "warning", f"'{phrase}': {why} use {entry.use}.", number)
+        yield Finding(rule, "warning", template.format(phrase=phrase, use=entry.use), number)
 
 
 def check_person_first(facts: Facts) -> Iterator[Finding]:
@@ -286,11 +278,15 @@ def check_person_first(facts: Facts) -> Iterator[Finding]:
         facts,
         "person-first",
         "person_first",
-        "stigmatizing wording puts off applicants and the people served (NIDA, 'Words Matter');",
+        "'{phrase}' is stigmatizing wording that puts off applicants and the people served "
+        "(NIDA, 'Words Matter'); say {use}.",
     )
 
 
 def check_jargon(facts: Facts) -> Iterator[Finding]:
     yield from _word_findings(
-        facts, "jargon", "jargon", "hype and jargon tell an applicant nothing about the job;"
+        facts,
+        "jargon",
+        "jargon",
+        "'{phrase}' is hype or jargon that tells an applicant nothing about the job; {use}.",
     )

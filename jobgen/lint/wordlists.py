@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -57,6 +57,18 @@ class Wording:
     pattern: re.Pattern[str]
     use: str
     allowed: re.Pattern[str] | None = None
+    keys: tuple[str, ...] = ()  # one word of each phrase: no key in a text, no match
+
+    def finditer(self, text: str, lowered: str) -> Iterator[re.Match[str]]:
+        """The matches in ``text`` (``lowered`` is ``text.lower()``, for the quick check)."""
+        if any(key in lowered for key in self.keys):
+            yield from self.pattern.finditer(text)
+
+
+def _key(phrase: str) -> str:
+    """The longest run of letters in a phrase: every match of the phrase contains it."""
+    runs: list[str] = re.findall(r"[^\W\d_]+", phrase.lower())
+    return max(runs, key=len)
 
 
 def _wording(entry: Any, key: str, source: str) -> Wording:
