@@ -18,7 +18,7 @@ from .wordlists import Wording, wording_lists
 # --------------------------------------------------------------------------- placeholder
 
 _PLACEHOLDERS = (
-    re.compile(r"\[[^\[\]]{0,60}[A-Za-z][^\[\]]{0,60}\]"),  # [Employer name], [City]
+    re.compile(r"\[(?=[^\[\]]*[A-Za-z]{2})[^\[\]]{2,80}\]"),  # [Employer name], [City]
     re.compile(r"\{\{|\}\}|\{%|%\}"),  # a template tag left unrendered
     re.compile(r"<\s*(?:insert|enter|add|your|company|employer)\b[^<>]{0,80}>", re.IGNORECASE),
     re.compile(r"(?<![\w-])(?:TBD|TBA|TBC)(?![\w-])", re.IGNORECASE),
@@ -92,8 +92,10 @@ _NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eight
 _DURATION = re.compile(rf"\b{_NUMBER}\+?\s*(?:\(\d+\)\s*)?(?:years?|months?)\b", re.IGNORECASE)
 _EXPERIENCE = re.compile(r"\bexperience[ds]?\b", re.IGNORECASE)
 _CREDENTIAL = re.compile(
-    r"\b(?:certifi\w*|certified|licen[cs]\w*|registered|registration|credential\w*)\b", re.I
+    r"\b(?:certification|certified|licen[cs]e[ds]?|licensure|registered|credential(?:ed|s)?)\b",
+    re.I,
 )
+_DRIVING_LICENSE = re.compile(r"\bdriv(?:er|ing)(?:['’]?s)? licen[cs]e\b", re.IGNORECASE)
 _REQUIRED_WORDS = re.compile(
     r"\b(?:required|requires?|must|mandatory|minimum|at least|needed)\b", re.IGNORECASE
 )
@@ -115,7 +117,7 @@ def _requirement(placed: _Placed) -> str | None:
         return None
     if _EXPERIENCE.search(text) and (listed or _DURATION.search(text)):
         return "experience"
-    if _CREDENTIAL.search(text):
+    if _CREDENTIAL.search(_DRIVING_LICENSE.sub(" ", text)):
         return "certification"
     return None
 

@@ -56,8 +56,8 @@ class Wording:
 
     pattern: re.Pattern[str]
     use: str
-    allowed: re.Pattern[str] | None = None
-    keys: tuple[str, ...] = ()  # one word of each phrase: no key in a text, no match
+    allowed: re.Pattern[str] | None
+    keys: tuple[str, ...]  # one word of each phrase: no key in a text, no match
 
     def finditer(self, text: str, lowered: str) -> Iterator[re.Match[str]]:
         """The matches in ``text`` (``lowered`` is ``text.lower()``, for the quick check)."""
@@ -78,7 +78,12 @@ def _wording(entry: Any, key: str, source: str) -> Wording:
     allowed = string_list(entry, "except", source)
     if not find:
         raise ValidationError(f"an entry of {key} has nothing to find", source=source)
-    return Wording(phrase_pattern(find), entry["use"], phrase_pattern(allowed) if allowed else None)
+    return Wording(
+        phrase_pattern(find),
+        entry["use"],
+        phrase_pattern(allowed) if allowed else None,
+        tuple(sorted({_key(phrase) for phrase in find})),
+    )
 
 
 @functools.cache
