@@ -123,41 +123,38 @@ def _without_front_matter(text: str) -> str:
     return text
 
 
+def _child_text(child: Token) -> str:
+    """The words an inline token shows: text without URLs, code, an image's description."""
+    if child.type == "text":
+        return _URL.sub(" ", child.content)
+    if child.type == "code_inline":
+        return child.content
+    if child.type == "image":
+        return "".join(c.content for c in child.children or ())
+    return ""
+
+
 def _inline_lines(inline: Token) -> Iterator[tuple[int, str, bool, list[Markup]]]:
     """``(offset, plain text, all bold, raw html)`` for each source line of an inline token."""
-    offset = 0
-    parts: list[str] = []
-    bold = outside = 0
-    html: list[Markup] = []
     start = inline.map[0] if inline.map else 0
-    depth = 0
+    offset = depth = 0
+    parts: list[str] = []
+    bold: list[bool] = []  # for each piece of text, whether it is inside ** **
+    html: list[Markup] = []
     for child in inline.children or ():
-        kind = child.type
-        if kind in ("softbreak", "hardbreak"):
-            yield offset, "".join(parts), bold > 0 and outside == 0, html
-            offset, parts, bold, outside, html = offset + 1, [], 0, 0, []
-        elif kind == "strong_open":
-            depth += 1
-        elif kind == "strong_close":
-            depth -= 1
-        elif kind == "html_inline":
+        if child.type in ("softbreak", "hardbreak"):
+            yield offset, "".join(parts), bool(bold) and all(bold), html
+            offset, parts, bold, html = offset + 1, [], [], []
+        elif child.type in ("strong_open", "strong_close"):
+            depth += 1 if child.type == "strong_open" else -1
+        elif child.type == "html_inline":
             html.append(Markup(start + offset + 1, child.content))
             parts.append(" ")
-        elif kind in ("text", "code_inline") or kind == "image":
-            content = (
-                child.content
-                if kind != "image"
-                else "".join(c.content for c in child.children or ())
-            )
-            if kind == "text":
-                content = _URL.sub(" ", content)
+        elif content := _child_text(child):
             parts.append(content)
             if content.strip():
-                if depth:
-                    bold += 1
-                else:
-                    outside += 1
-    yield offset, "".join(parts), bold > 0 and outside == 0, html
+                bold.append(depth > 0)
+    yield offset, "".join(parts), bool(bold) and all(bold), html
 
 
 def _pseudo_heading(text: str, bold: bool) -> bool:
