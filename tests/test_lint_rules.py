@@ -5,7 +5,6 @@ and readability on degenerate text."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import yaml
 
 import jobgen
 from jobgen import lint
+from jobgen.compose import compose
 from jobgen.lint import LintConfig, lint_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +66,7 @@ def test_real_text_is_not_a_placeholder(text: str) -> None:
 def test_jobgens_own_placeholder_employer_is_flagged() -> None:
     guide = jobgen.load_guide()
     values = {"setting": "inpatient", "education": "associate", "date_posted": "2026-11-28"}
-    posting = jobgen.compose(guide, jobgen.load_options(guide, values=values, environ={}))
+    posting = compose(guide, jobgen.load_options(guide, values=values, environ={}))
     report = lint.lint_composed(posting, config=CONFIG)
     assert any("[Employer name]" in f.message for f in report.findings if f.rule == "placeholder")
 
@@ -289,31 +289,19 @@ def test_short_text_is_not_scored_and_grades_are_never_negative() -> None:
 
 # --------------------------------------------------------------------------- whole postings
 
-SETTINGS = ["inpatient", "outpatient", "community", "substance"]
-LEVELS = ["high-school", "associate", "bachelor", "training-program"]
-NEW_RULES = {
-    "placeholder",
-    "repeated-sentence",
-    "jargon",
-    "gender-coded",
-    "schedule-contradiction",
-}
+FULL = yaml.safe_load((ROOT / "tests" / "data" / "full-employer.yaml").read_text("utf-8"))
+GUIDE = jobgen.load_guide()
+VARIANTS = [(s.slug, e.slug) for s in GUIDE.setting_choices() for e in GUIDE.education_choices()]
 
 
-def full_employer() -> dict[str, object]:
-    values = yaml.safe_load((ROOT / "examples" / "riverside-inpatient.yaml").read_text("utf-8"))
-    for key in ("setting", "education", "title"):
-        values.pop(key)
-    return values
-
-
-@pytest.mark.parametrize(("setting", "education"), list(itertools.product(SETTINGS, LEVELS)))
-def test_built_in_variants_raise_none_of_the_wording_rules(setting: str, education: str) -> None:
-    """Every built-in variant, rendered with a full employer file, is free of placeholders,
-    repeats, jargon, masculine-coded wording and schedule contradictions."""
-    guide = jobgen.load_guide()
-    values = {**full_employer(), "setting": setting, "education": education}
-    posting = jobgen.compose(guide, jobgen.load_options(guide, values=values, environ={}))
+@pytest.mark.parametrize(("setting", "education"), VARIANTS)
+def test_built_in_variants_with_a_full_employer_file_have_no_findings(
+    setting: str, education: str
+) -> None:
+    """Issue 15: every built-in variant, rendered with a full employer file, passes
+    `jobgen lint` with no warnings (and no errors)."""
+    values = {**FULL, "setting": setting, "education": education}
+    posting = compose(GUIDE, jobgen.load_options(GUIDE, values=values, environ={}))
     report = lint.lint_composed(posting, config=CONFIG)
-    assert not report.has_errors, report.findings
-    assert [f for f in report.findings if f.rule in NEW_RULES] == []
+    assert [f for f in report.findings if f.severity != "info"] == []
+    assert report.gender_coding.verdict not in lint.MASCULINE_VERDICTS
