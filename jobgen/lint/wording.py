@@ -18,7 +18,7 @@ from .wordlists import Wording, wording_lists
 # --------------------------------------------------------------------------- placeholder
 
 _PLACEHOLDERS = (
-    re.compile(r"\[(?=[^\[\]]*[A-Za-z]{2})[^\[\]]{2,80}\]"),  # [Employer name], [City]
+    re.compile(r"\[(?=[^\[\]]*[A-Za-z]{2})[^\[\]]{2,80}\](?!\()"),  # [Employer name], [City]
     re.compile(r"\{\{|\}\}|\{%|%\}"),  # a template tag left unrendered
     re.compile(r"<\s*(?:insert|enter|add|your|company|employer)\b[^<>]{0,80}>", re.IGNORECASE),
     re.compile(r"(?<![\w-])(?:TBD|TBA|TBC)(?![\w-])", re.IGNORECASE),
@@ -36,8 +36,6 @@ def check_placeholders(facts: Facts) -> Iterator[Finding]:
     found: dict[int, list[str]] = {}
     for line in facts.doc.lines:
         found.setdefault(line.number, []).extend(_placeholders(line.text))
-    for markup in facts.doc.markup:
-        found.setdefault(markup.number, []).extend(_placeholders(markup.html.strip()))
     for number in sorted(found):
         if found[number]:
             shown = ", ".join(f"'{p}'" for p in dict.fromkeys(found[number]))
