@@ -188,6 +188,7 @@ VERBS = E_VERBS | frozenset(
         "explain",
         "feed",
         "follow",
+        "get",
         "greet",
         "help",
         "keep",
@@ -519,12 +520,17 @@ class Voice:
         one = "|".join(w[:-1] for w in _PEOPLE_WORDS)
         sentence = re.sub(rf"^(?:{words.title()})\b", "Your {people}", sentence)
         sentence = re.sub(rf"\b(?:{words})\b(?!’s|'s)", "{people}", sentence)
-        sentence = re.sub(rf"\b(?:{one})(?=’s\b|'s\b)", "{person}", sentence, flags=re.IGNORECASE)
+        sentence = re.sub(rf"\b(?:{one})(?=’s\b|'s\b)", "{person}", sentence)
+        sentence = re.sub(  # "patient charts", "client care": the word before a noun
+            rf"\b(?:{one}) (?!(?:this|always|across|towards|perhaps|unless|whereas|besides)\b)"
+            rf"(?=(?:[a-z]{{3,}}s|care|safety|information|history|education)\b)",
+            "{person} ",
+            sentence,
+        )
         return re.sub(
-            rf"\b((?:a|the|each|every|one|any|another|this|that|your) )(?:{one})\b(?!s)",
+            rf"\b((?i:a|the|each|every|one|any|another|this|that|your) )(?:{one})\b(?!s)",
             r"\1{person}",
             sentence,
-            flags=re.IGNORECASE,
         )
 
     def duty(self, text: str) -> str:

@@ -629,6 +629,17 @@ _FIELDS = ("health", "care", "service", "support", "therapy", "hospice", "rehabi
 """A setting named by its field rather than a place: "In our" needs a noun after it."""
 
 
+def _list_entries(text: str) -> list[str]:
+    """The entries of a list of things ("personal care, light housekeeping and meals"): short,
+    without prepositions; ``[]`` when ``text`` is not such a list."""
+    entries = re.split(r",\s*(?:and |or )?|\s+(?:and|or)\s+", text.rstrip("."))
+    simple = all(
+        e and len(e.split()) <= 3 and not re.search(_voice.NOT_A_ROLE, e) and "{" not in e
+        for e in entries
+    )
+    return entries if simple else []
+
+
 def _article_for(phrase: str) -> str:
     return "an" if phrase[:1].lower() in "aeiou" else "a"
 
@@ -775,6 +786,8 @@ class _Drafter:
             ):
                 place.append(_voice.finish(first))
                 sentence = _voice.finish(second)
+            if not _SCHEDULE_WORDS.search(sentence):
+                sentence = self.not_repeated(sentence)
             (hours if _SCHEDULE_WORDS.search(sentence) else place).append(sentence)
         if len(place) >= 2 and len(" ".join(place[1:]).split()) >= 8:
             summary = re.sub(r"^You (?!will |can |may |are )", "You will ", place[0])
@@ -841,6 +854,29 @@ class _Drafter:
             return sentence
         return "We " + verb + sentence[m.end() :]
 
+    def known(self) -> set[str]:
+        """The words of the guide's duties, names and texts (to tell what is new)."""
+        return set().union(
+            *(
+                _stems(f"{i['name']} {self.duties[v.slugify(i['name'])]}")
+                for i in self.items("responsibilities")
+            )
+        )
+
+    def not_repeated(self, sentence: str) -> str:
+        """A setting sentence without a verb clause that only lists what the duties say: "You
+        care for the same residents day after day, help with bathing, dressing and meals, and get
+        to know …" → "You care for the same residents day after day and get to know …"."""
+        parts = verb_clauses(sentence)
+        known = self.known()
+        kept = [parts[0]]
+        for part in parts[1:]:
+            m = re.match(r"^[a-z]+(?: with| in| on| to| for)? (?P<list>.+)$", part)
+            entries = _list_entries(m["list"]) if m else []
+            if not (len(entries) > 1 and all(not (_stems(e) - known) for e in entries)):
+                kept.append(part)
+        return sentence if len(kept) == len(parts) else _voice.finish(join_clauses(kept))
+
     def emphasis(self, clause: str, extra: list[str]) -> None:
         """A setting's participle clause ("helping patients move after surgery") becomes a duty
         of this setting when it says something the guide's duties do not: a clause whose words
@@ -852,19 +888,10 @@ class _Drafter:
         text = self.voice.people_word(text)
         if self.voice.people:  # "Help them manage …": out of its sentence, "them" is unclear
             text = re.sub(r"^(\w+) them\b", r"\1 {people}", text)
-        known = set().union(
-            *(
-                _stems(f"{i['name']} {self.duties[v.slugify(i['name'])]}")
-                for i in self.items("responsibilities")
-            )
-        )
+        known = self.known()
         m = re.match(r"^(?P<lead>[a-z]+(?: with| in| on| to| for)?) (?P<list>.+)$", text)
-        entries = re.split(r",\s*(?:and |or )?|\s+(?:and|or)\s+", m["list"]) if m else []
-        simple = all(  # a list of things ("personal care, light housekeeping and meals")
-            len(e.split()) <= 3 and not re.search(_voice.NOT_A_ROLE, e) and "{" not in e
-            for e in entries
-        )
-        if m and len(entries) > 1 and simple:
+        entries = _list_entries(m["list"]) if m else []
+        if m and len(entries) > 1:
             new = [e for e in entries if _stems(e) - known]
             if not new:
                 return
@@ -975,19 +1002,29 @@ def without_facility(text: str) -> str:
         if not _FACILITY.search(sentence):
             kept.append(sentence)
             continue
-        parts, start = [], 0
-        for m in re.finditer(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", sentence):
-            word = re.match(r"[a-z]+", sentence[m.end() :])
-            if word and _voice.base_form(word[0]) in _voice.VERBS:
-                parts.append(sentence[start : m.start()])
-                start = m.end()
-        parts.append(sentence[start:].rstrip("."))
-        parts = [p for p in parts if not _FACILITY.search(p)]
+        parts = [p for p in verb_clauses(sentence) if not _FACILITY.search(p)]
         if parts:
-            last = ", and " if any("," in p for p in parts[:-1]) else " and "
-            joined = ", ".join(parts[:-1]) + (last if len(parts) > 1 else "") + parts[-1]
-            kept.append(_voice.finish(joined))
+            kept.append(_voice.finish(join_clauses(parts)))
     return " ".join(kept)
+
+
+def verb_clauses(sentence: str) -> list[str]:
+    """A sentence cut where a new verb starts after a comma or "and": "Change linens, restock
+    supplies and answer call lights" → ["Change linens", "restock supplies", "answer call
+    lights"]."""
+    parts, start = [], 0
+    for m in re.finditer(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", sentence):
+        word = re.match(r"[a-z]+", sentence[m.end() :])
+        if word and _voice.base_form(word[0]) in _voice.VERBS:
+            parts.append(sentence[start : m.start()])
+            start = m.end()
+    parts.append(sentence[start:].rstrip("."))
+    return parts
+
+
+def join_clauses(parts: list[str]) -> str:
+    last = ", and " if any("," in p for p in parts[:-1]) else " and "
+    return ", ".join(parts[:-1]) + (last if len(parts) > 1 else "") + parts[-1]
 
 
 def json_text(data: Any) -> str:

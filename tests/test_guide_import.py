@@ -1272,3 +1272,27 @@ def test_a_clinic_hospital_and_home_guide_reads_as_written() -> None:
     assert home["responsibilities"]["clerical-work"] == (
         "Answer phones, schedule appointments and file insurance forms."  # no front desk
     )
+
+
+@pytest.mark.parametrize(
+    ("guide_says", "posting_says"),
+    [
+        ("Update patient charts and records.", "Update {person} charts and records."),
+        ("Check the patient’s chart.", "Check the {person}’s chart."),
+        ("A client may call.", "A {person} may call."),
+        ("Stay patient and kind.", "Stay patient and kind."),  # the quality, not the person
+        ("Keep a friendly, patient manner.", "Keep a friendly, patient manner."),
+    ],
+)
+def test_one_of_the_people_served_becomes_person(guide_says: str, posting_says: str) -> None:
+    assert CNA_VOICE.people_word(guide_says) == posting_says
+
+
+def test_a_setting_sentence_does_not_repeat_the_duties_it_lists() -> None:
+    t = import_guide_file(CNA)["tailoring"]
+    home = t["settings"]["nursing-homes-and-long-term-care-facilities"]
+    # "help with bathing, dressing and meals" is what the duties already say
+    assert home["environment"] == (
+        "You care for the same {people} day after day and get to know each {person}’s routines "
+        "and preferences."
+    )
