@@ -629,6 +629,14 @@ _FIELDS = ("health", "care", "service", "support", "therapy", "hospice", "rehabi
 """A setting named by its field rather than a place: "In our" needs a noun after it."""
 
 
+def _rename(duties: dict[str, Any], slug: str, name: str, default: str) -> None:
+    """Give a setting's duty its own name, keeping any text the setting already has for it."""
+    text = duties.get(slug, default)
+    if isinstance(text, dict):
+        text = text["text"]
+    duties[slug] = {"name": name, "text": text}
+
+
 def _list_entries(text: str) -> list[str]:
     """The entries of a list of things ("personal care, light housekeeping and meals"): short,
     without prepositions; ``[]`` when ``text`` is not such a list."""
@@ -822,18 +830,27 @@ class _Drafter:
         others = "|".join(w.title() for w in _PEOPLE if w != people)
         for item in self.items("responsibilities"):
             slug = v.slugify(item["name"])
-            new_name = re.sub(rf"\b(?:{others})\b", people.title(), item["name"])
-            if new_name != item["name"]:
-                duties[slug] = {"name": new_name, "text": duties.get(slug, self.duties[slug])}
+            own = duties.get(slug)
+            name = own["name"] if isinstance(own, dict) else item["name"]
+            new_name = re.sub(rf"\b(?:{others})\b", people.title(), name)
+            if new_name != name:
+                _rename(duties, slug, new_name, self.duties[slug])
 
     def at_home(self, duties: dict[str, Any]) -> None:
         """A setting whose own text says people are served in their own homes gets its own
         version of each duty that names facility things (call lights, units, shift change):
-        those clauses are left out (see :func:`without_facility`)."""
+        those clauses are left out (see :func:`without_facility`), and a name that names
+        facility spaces says "the Home": "Keeping Rooms Safe and Clean" → "Keeping the Home Safe
+        and Clean"."""
         for slug, text in self.duties.items():
             own = without_facility(text)
             if own and own != text:
                 duties[slug] = own
+        for item in self.items("responsibilities"):
+            name = re.sub(r"\b(?:Rooms|Units|Wards|Floors|Facilities)\b", "the Home", item["name"])
+            if name != item["name"]:
+                slug = v.slugify(item["name"])
+                _rename(duties, slug, name, self.duties[slug])
 
     def we(self, sentence: str, name: str, label: str) -> str:
         """The setting as a sentence's subject speaks as the employer: "These centers offer …"

@@ -1296,3 +1296,11 @@ def test_a_setting_sentence_does_not_repeat_the_duties_it_lists() -> None:
         "You care for the same {people} day after day and get to know each {person}’s routines "
         "and preferences."
     )
+
+
+def test_a_duty_named_for_facility_rooms_says_the_home_in_peoples_homes() -> None:
+    _guide, postings = _postings(CNA)
+    visits = postings[("home-health-agencies", "state-approved-cna-training-programs")]
+    assert "**Keeping the Home Safe and Clean:** Change bed linens, restock supplies and" in visits
+    hospital = postings[("hospitals", "state-approved-cna-training-programs")]
+    assert "**Keeping Rooms Safe and Clean:**" in hospital
