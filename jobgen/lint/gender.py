@@ -169,7 +169,8 @@ def coding_of(doc: Document) -> GenderCoding:
     for block in doc.blocks():
         if block[0].kind == "heading":
             continue
-        tokens = [(t, line.number) for line in block for t in coded_tokens(line.text, hyphenated)]
+        # a bold lead-in label ("**Lead Technician:**") names a thing, like a heading
+        tokens = [(t, line.number) for line in block for t in coded_tokens(line.body, hyphenated)]
         skip = _not_counted([t for t, _ in tokens], lists)
         for index, (word, number) in enumerate(tokens):
             if index in skip:
