@@ -553,7 +553,7 @@ def test_bad_default_is_reported_once_before_any_row(runner: CliRunner, tmp_path
     [
         (["-f", "pdf"], "unknown format 'pdf'"),
         (["--set", "salary.minimum=3"], "unknown field 'salary.minimum'"),
-        (["--jobs", "0"], "0 is not in the range x>=1"),
+        (["--jobs", "0"], "0 is not allowed; give 1 or more"),
         (["--input-format", "xml"], "'xml' is not one of"),
         (["--reference-docx", "ref.docx"], "applies to Word documents only"),
     ],
