@@ -205,3 +205,11 @@ def test_render_lint_prints_findings_to_stderr_and_never_fails(runner, tmp_path)
 def test_render_without_lint_prints_no_findings(runner):
     result = runner.invoke(cli, ["render", "-s", "inpatient", "-E", "associate"])
     assert result.exit_code == 0 and "words:" not in result.stderr
+
+
+def test_degenerate_text_says_it_is_not_scored(runner):
+    """Issue 18: `word. word. …` once reported Flesch–Kincaid grade 584,996."""
+    result = runner.invoke(cli, ["lint", "-", *TODAY], input="word. " * 20000)
+    assert result.exit_code == 0
+    assert "info: no readability scores: its 20,000 sentences average 1.0 words" in result.stdout
+    assert "Flesch–Kincaid grade" not in result.stdout
