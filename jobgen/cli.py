@@ -640,7 +640,10 @@ def lint(
     today: Any,
     list_rules: bool,
 ) -> None:
-    """Check a posting for gender-coded wording, pay transparency, readability, completeness.
+    """Check a posting as a reviewer would, before it is published.
+
+    Placeholders left in, contradictions, repeated sentences, stigmatizing, hyped or
+    masculine-coded wording, pay transparency, readability and completeness (--list-rules).
 
     Give a FILE (Markdown or plain text; '-' reads stdin), or the render options to check what
     `jobgen render` would produce. For a FILE, facts come from the text: the title, a
