@@ -829,7 +829,7 @@ class TestTemplates:
     def test_output_bombs_are_bounded(self, runner, tmp_path, expression):
         t = template(tmp_path, "# T\n\n" + expression + "\n")
         result, out = render_to(runner, tmp_path, *BASE, "--template", str(t))
-        err = failed(result, 1, f"{t}:3: the template went past a limit:", "README")
+        err = failed(result, 1, f"{t}:3: the template went past a limit:", "docs/safety.md")
         assert len(err) < 1_000
         assert list(out.iterdir()) == []
 
@@ -849,7 +849,60 @@ class TestTemplates:
         failed(
             runner.invoke(cli, [*BASE, "--template", str(t)]),
             1,
-            f"more than {MAX_STEPS:,} loop iterations and calls",
+            f"{t}:2: the template went past a limit",
+            f"more than {MAX_STEPS:,} steps of work",
+        )
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            # list and dict literals holding a long text many times over (item 3 of issue 18)
+            '{% set s = "x" * 999999 %}{% set a = [s, s, s] %}{{ a|length }}',
+            '{% set s = "x" * 999999 %}{% set a = (s, s) %}{{ a|length }}',
+            '{% set s = "x" * 999999 %}{% set d = {1: s, 2: s} %}{{ d|length }}',
+            '{% set s = "x" * 600000 %}{{ [[s], [s]]|length }}',
+        ],
+    )
+    def test_literals_count_what_they_hold(self, runner, tmp_path, text):
+        t = template(tmp_path, "# T\n" + text + "\n")
+        failed(
+            runner.invoke(cli, [*BASE, "--template", str(t)]),
+            1,
+            f"{t}:2: the template went past a limit",
+            "a literal, slice or comparison makes a value of more than 1,000,000",
+        )
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            '{% for i in range(20) %}{{ ("x" * 100000)|wordwrap(1)|length }}{% endfor %}',
+            '{% set s = "ab " * 333333 %}{% for i in range(300) %}{{ s|wordcount }}{% endfor %}',
+            '{% set s = "ab " * 333333 %}{% for i in range(300) %}'
+            "{{ s|upper|title|length }}{% endfor %}",
+            '{% set s = "ab " * 333333 %}{% for i in range(3000) %}{{ s[1:]|length }}{% endfor %}',
+            '{% set s = "ab " * 333333 %}{% for i in range(3000) %}{{ s in s }}{% endfor %}',
+            '{% set s = "ab " * 333333 %}{% for i in range(3000) %}'
+            "{% set t %}{{ s }}{% endset %}{% endfor %}",
+        ],
+    )
+    def test_work_on_long_texts_counts_against_the_budget(self, runner, tmp_path, text):
+        t = template(tmp_path, "# T\n" + text + "\n")
+        failed(
+            runner.invoke(cli, [*BASE, "--template", str(t)]),
+            1,
+            f"{t}:2: the template went past a limit",
+            f"more than {MAX_STEPS:,} steps of work",
+        )
+
+    def test_ordinary_filters_on_posting_text_stay_within_the_budget(self, runner, tmp_path):
+        t = template(
+            tmp_path,
+            "# {{ posting.title|upper }}\n{% set text = posting.summary|join(' ') %}"
+            "{% for i in range(200) %}{{ text|wordwrap(20)|wordcount }} "
+            "{{ text|title|truncate(30) }} {{ [i, i * 2]|join(',') }}\n{% endfor %}",
+        )
+        assert "MENTAL HEALTH TECHNICIAN" in succeeded(
+            runner.invoke(cli, [*BASE, "--template", str(t)])
         )
 
     @pytest.mark.parametrize(

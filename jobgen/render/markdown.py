@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import time
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
@@ -65,35 +66,51 @@ MAX_VALUE = 1_000_000
 MAX_RANGE = 10_000
 """Longest ``range()`` a template may make."""
 MAX_STEPS = 250_000
-"""Loop iterations plus calls (functions, macros, filters) in one rendering."""
+"""Work one rendering may do, in steps: a loop iteration or a call is one step, and the text and
+items a call, filter or operator reads or makes cost more (see ``_sandbox._CHARS_PER_STEP``).
+A step is a few microseconds of work, so the budget is about a second or two of CPU."""
+MAX_SECONDS = 5.0
+"""CPU seconds one rendering of a user's template may take, whatever the steps say."""
 MAX_INT_BITS = 4_096
 """Largest whole number a template may compute, in bits."""
 
 
 class _Budget:
-    """What one rendering has spent; see :data:`MAX_STEPS`."""
+    """What one rendering has spent; see :data:`MAX_STEPS` and :data:`MAX_SECONDS`."""
 
     def __init__(self) -> None:
         self.steps = 0
+        self.checked = 0
+        self.deadline = time.thread_time() + MAX_SECONDS
 
-    def spend(self) -> None:
-        self.steps += 1
+    def spend(self, cost: int = 1) -> None:
+        self.steps += cost
         if self.steps > MAX_STEPS:
             from ._sandbox import TemplateLimitError  # loaded: only the sandbox spends
 
             raise TemplateLimitError(
-                f"more than {MAX_STEPS:,} loop iterations and calls; "
-                "is a loop or a macro running away?"
+                f"the template did more than {MAX_STEPS:,} steps of work (a loop iteration or "
+                "a call is a step; each filter, call or operator also counts the text and "
+                "items it reads and makes); is a loop or a macro running away, or a filter "
+                "working on a very long text?"
             )
+        if self.steps - self.checked >= 64:  # the clock is a system call: look now and then
+            self.checked = self.steps
+            if time.thread_time() > self.deadline:
+                from ._sandbox import TemplateLimitError
+
+                raise TemplateLimitError(
+                    f"the template ran for more than {MAX_SECONDS:g} seconds of CPU time"
+                )
 
 
 _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("budget", default=None)
 
 
-def _spend() -> None:
+def _spend(cost: int = 1) -> None:
     budget = _BUDGET.get()
     if budget is not None:
-        budget.spend()
+        budget.spend(cost)
 
 
 def _settings() -> dict[str, Any]:
@@ -296,7 +313,7 @@ def _render_jinja(template: Path | None, variables: dict[str, Any]) -> tuple[str
         raise TemplateError(
             f"the template went past a limit: {exc}",
             source=where(exc),
-            hint="see 'Your files are safe' in the README for the limits on templates",
+            hint="docs/safety.md gives the limits on templates",
         ) from None
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(
