@@ -927,15 +927,31 @@ class TestTemplates:
         failed(result, 1, f"{t}: the template's output has the lone surrogate U+D800 on line 3")
         assert list(out.iterdir()) == []
 
-    def test_control_characters_a_template_prints_are_removed_from_docx(self, runner, tmp_path):
-        import docx
-
-        t = template(tmp_path, "# T\n\n{{ 'a\\x00b\\x0bc' }}\n")
-        out = tmp_path / "p.docx"
-        result = runner.invoke(cli, [*BASE, "--template", str(t), "-o", str(out)])
-        assert result.exit_code == 0
-        assert "warning: removed U+0000 (NUL), U+000B (vertical tab)" in result.stderr
-        assert [p.text for p in docx.Document(str(out)).paragraphs][-1] == "abc"
+    @pytest.mark.parametrize(
+        ("command", "fmt"),
+        [
+            ("render", "md"),
+            ("render", "html"),
+            ("render", "jsonld"),
+            ("render", "docx"),
+            ("render", "json"),
+            ("preview", None),
+        ],
+    )
+    @pytest.mark.parametrize("escape", ["\\x1b]0;PWNED\\x07", "a\\x00b\\x0bc", "\\x9b31m", "x\\ry"])
+    def test_control_characters_a_template_prints_reach_no_format(
+        self, runner, tmp_path, command, fmt, escape
+    ):
+        """Issue 18, item 10: a terminal obeys escapes in piped preview or render output."""
+        t = template(tmp_path, "# T\n\nBefore {{ '" + escape + "' }} after.\n")
+        args = ["preview", "-s", "inpatient", "-E", "associate"] if command == "preview" else BASE
+        args = [*args, "--template", str(t)] + (["-f", fmt] if fmt else [])
+        result = runner.invoke(cli, args)
+        if fmt == "json":  # the posting's data: no template is involved
+            assert result.exit_code == 0 and "PWNED" not in result.stdout
+            return
+        failed(result, 1, f"{t}: the template's output has the control character U+00", "line 3")
+        assert result.stdout == ""
 
     def test_ordinary_templates_still_work(self, runner, tmp_path):
         t = template(

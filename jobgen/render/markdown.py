@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import re
 import time
 from collections.abc import Callable, Generator
 from pathlib import Path
@@ -352,9 +353,15 @@ def render_markdown(posting: Posting, *, template: Path | None = None, **context
     return _finish(text, name)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+"""Control characters (escape, bell, backspace, a lone carriage return, C1 codes): a terminal
+obeys them, so no text format may carry them."""
+
+
 def _finish(text: str, name: str) -> str:
     """What every rendering gets: at most one blank line, one final newline, no lone
-    surrogates, and some text."""
+    surrogates, no control characters, and some text. Every format (Markdown, the terminal
+    preview, DOCX, HTML, the JSON-LD description) is made from this text."""
     while "\n\n\n" in text:  # at most one blank line anywhere (str.replace beats a regex)
         text = text.replace("\n\n\n", "\n\n")
     text = text.strip("\n") + "\n"
@@ -372,6 +379,17 @@ def _finish(text: str, name: str) -> str:
             source=name,
             hint="remove the escape (such as '\\ud800') the template prints",
         ) from None
+    control = _CONTROL.search(text)
+    if control is not None:
+        bad = control.group()
+        line = text[: control.start()].count("\n") + 1
+        raise TemplateError(
+            f"the template's output has the control character U+{ord(bad):04X} on line {line}; "
+            "a posting holds text, tabs and line breaks only (a terminal would obey the "
+            "character, and a document reader would show it as garbage)",
+            source=name,
+            hint=f"remove what prints it (such as '\\x{ord(bad):02x}' in a string)",
+        )
     if not text.strip():
         raise TemplateError(
             "the template produced no text; a posting needs at least its title", source=name
