@@ -283,3 +283,19 @@ def test_any_employer_name_prints_literally_and_round_trips(guide, name):
     assert hrefs == ["https://riverside.example/jobs/1", "mailto:jobs@riverside.example"]
     assert page.all("strong")[0]["text"].startswith(f"{written} · Denver, CO")
     assert json.loads(page.one("script")["text"])["hiringOrganization"]["name"] == written
+
+
+def test_a_templates_image_becomes_a_link_not_a_remote_fetch(guide, tmp_path):
+    """Issue 18, item 11: an <img> on a posting page would load (and track) from elsewhere."""
+    template = tmp_path / "t.md.j2"
+    template.write_text(
+        "# {{ posting.title }}\n\n![Our team](http://tracker.example/pixel.png) "
+        "![](https://cdn.example/logo.png)\n"
+    )
+    page = page_of(render(make(guide), "html", template=template))
+    assert page.all("img") == []
+    links = [(a["attrs"]["href"], a["text"]) for a in page.all("a")]
+    assert links == [
+        ("http://tracker.example/pixel.png", "Our team"),
+        ("https://cdn.example/logo.png", "https://cdn.example/logo.png"),
+    ]

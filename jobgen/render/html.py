@@ -92,7 +92,8 @@ def _renderer() -> RendererHTML:
     from markdown_it.utils import EnvType, OptionsDict
 
     class SafeLinkRenderer(RendererHTML):
-        """markdown-it's HTML renderer, refusing any link or image that is not http(s)/mailto.
+        """markdown-it's HTML renderer, refusing any link or image that is not http(s)/mailto,
+        and making images links (no ``<img>``: the page loads nothing from elsewhere).
 
         The parser already refuses them (``validateLink``); this second check keeps a bad URL
         out of the page even if a token stream bypassed it. A refused link keeps its text.
@@ -115,10 +116,14 @@ def _renderer() -> RendererHTML:
         def image(
             self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
         ) -> str:
+            # a posting page fetches nothing from elsewhere (an image could track its
+            # readers): an image becomes a link to it, named by its alt text
             src = tokens[idx].attrGet("src")
+            text = self.renderInlineAsText(tokens[idx].children, options, env)
             if isinstance(src, str) and is_safe_href(src):
-                return str(super().image(tokens, idx, options, env))
-            return html.escape(self.renderInlineAsText(tokens[idx].children, options, env))
+                href = html.escape(src, quote=True)
+                return f'<a href="{href}">{html.escape(text or src, quote=False)}</a>'
+            return html.escape(text)
 
     return SafeLinkRenderer()
 
