@@ -697,6 +697,11 @@ def preview(
     width = shutil.get_terminal_size().columns if tty else 80
     text = render_terminal(markdown, color=color, width=width)
     if tty and text.count("\n") > shutil.get_terminal_size().lines:
+        less = os.environ.get("LESS", "")
+        if color and "r" not in less.lower():
+            # Click sets LESS=-R only when it decides on colour itself; we decided, so less
+            # would show the styles as the letters ESC[1m... (-R passes them through)
+            os.environ["LESS"] = f"{less} -R".strip()
         click.echo_via_pager(text, color=color)
     else:
         click.echo(text, nl=False, color=color)

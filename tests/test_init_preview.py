@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import pty
 import re
 import select
+import shutil
+import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -160,3 +166,39 @@ def test_preview_on_a_terminal(tmp_path, no_color):
         proc.kill()
         os.close(master)
     assert ("\x1b[" in screen) is (not no_color)
+
+
+@pytest.mark.skipif(shutil.which("less") is None, reason="needs less (apt-get install less)")
+@pytest.mark.parametrize("less_env", [None, "-X"])
+def test_preview_in_less_shows_styles_not_escape_codes(tmp_path, less_env):
+    """Issue 18, item 12: the real pager, on a real (pseudo-)terminal of 80x24. Without -R,
+    less shows an escape code as the letters ESC[1m, and the posting is unreadable."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PAGER", "LESS", "NO_COLOR")}
+    env.update(PYTHONPATH=str(ROOT), TERM="xterm", LESSHISTFILE="-")
+    if less_env is not None:
+        env["LESS"] = less_env
+    pid, master = pty.fork()
+    if pid == 0:  # the child: its terminal is the pty
+        os.chdir(tmp_path)
+        os.execvpe(
+            sys.executable,
+            [sys.executable, "-m", "jobgen", "preview", "-s", "in", "-E", "hs"],
+            env,
+        )
+    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    seen: list[str] = []
+    try:
+        screen = _read_until(master, "What you will do", seen)
+        time.sleep(0.5)  # the rest of the first page
+        while select.select([master], [], [], 0.2)[0]:
+            screen += os.read(master, 65536).decode("utf-8", "replace")
+        os.write(master, b"q")
+        _, status = os.waitpid(pid, 0)
+    finally:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(master)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert "ESC[" not in screen and "^[" not in screen, screen
+    assert "\x1b[1m" in screen or "\x1b[1;" in screen  # the styles reach the terminal
