@@ -227,11 +227,14 @@ def test_page_needs_what_json_ld_needs_unless_structured_data_is_off(guide):
         guide, load_options(guide, values={"setting": "in", "education": "hs"}, environ={})
     )
     with pytest.raises(ValidationError) as exc:
-        render(posting, "html")
+        render(posting, "jsonld")
     assert exc.value.source == "employer.name"
     draft = page_of(render_html(render_markdown(posting), posting, structured_data=False))
     assert draft.all("script") == []
     assert draft.one("title")["text"] == "Mental Health Technician"
+    # render() makes the page all the same, without JSON-LD, and says why (issue 18, item 14)
+    with pytest.warns(UserWarning, match="no JSON-LD.*employer.name"):
+        assert page_of(render(posting, "html")).all("script") == []
 
 
 def test_html_is_deterministic(guide):

@@ -93,6 +93,7 @@ def test_init_on_a_terminal_asks_reasks_and_writes_a_file_that_renders(tmp_path)
         ("Required education level", "bachelor"),
         ("City", "Madison"),
         ("State or region", "WI"),
+        ("Country (ISO code, e.g. US) [US]", ""),  # a US state: US is the default
         ("Employment type", "part time"),
         ("Schedule", "Weekdays 9-5"),
         ("Lowest pay", "twenty"),  # not a number: re-asked
@@ -117,7 +118,13 @@ def test_init_on_a_terminal_asks_reasks_and_writes_a_file_that_renders(tmp_path)
     assert "name: Lakeside Clinic" in text and "setting: outpatient-clinics" in text
     assert "min: 22" in text and "max: 27.50" in text and "period: hour" in text
     assert "employment_type: part-time" in text
+    assert "country: US" in text
     from click.testing import CliRunner
+
+    for fmt in ("html", "jsonld"):  # the answered file publishes as it is (issue 18, item 14)
+        published = CliRunner().invoke(cli, ["render", "-e", str(out), "-f", fmt])
+        assert published.exit_code == 0, published.output
+        assert "Lakeside Clinic" in published.stdout and "warning" not in published.stderr
 
     rendered = CliRunner().invoke(cli, ["render", "-e", str(out)])
     assert rendered.exit_code == 0, rendered.output
