@@ -308,7 +308,7 @@ def _render_jinja(template: Path | None, variables: dict[str, Any]) -> tuple[str
         raise TemplateError(
             f"undefined variable: {exc.message}",
             source=where(exc),
-            hint="see the Posting fields in the README (Templates section)",
+            hint="docs/templates.md lists the Posting fields a template can use",
         ) from None
     except limit_error as exc:
         raise TemplateError(
