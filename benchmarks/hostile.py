@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import signal
 import subprocess
@@ -103,19 +104,23 @@ def guide_import(folder: Path) -> list[str]:
 
 
 def lying_reference(folder: Path) -> list[str]:
-    """A reference .docx whose zip headers declare 40 KB for a 2.1 GB member."""
+    """A reference .docx whose styles part, padded to 2.1 GB of spaces (2 MB deflated), is
+    declared as 40 KB in the zip's headers."""
     reference = ROOT / "templates" / "reference.docx"
     out = folder / "lying.docx"
     with zipfile.ZipFile(reference) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
-            dst.writestr(info, src.read(info))
-        padding = zipfile.ZipInfo("word/media/padding.bin")
-        padding.compress_type = zipfile.ZIP_DEFLATED
-        with dst.open(padding, "w") as fh:
-            chunk = bytes(1 << 20)
-            for _ in range(2000):  # 2.1 GB: under the 2 GiB that needs zip64
-                fh.write(chunk)
-    _lie(out, "word/media/padding.bin", 40_000)
+            if info.filename != "word/styles.xml":
+                dst.writestr(info, src.read(info))
+                continue
+            padded = zipfile.ZipInfo("word/styles.xml", info.date_time)
+            padded.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(padded, "w") as fh:
+                fh.write(src.read(info))
+                chunk = b" " * (1 << 20)
+                for _ in range(2000):  # 2.1 GB: under the 2 GiB that needs zip64
+                    fh.write(chunk)
+    _lie(out, "word/styles.xml", 40_000)
     return [
         "render", "-s", "inpatient", "-E", "associate", "--reference-docx", str(out),
         "-o", str(folder / "posting.docx"), "--force",
@@ -150,32 +155,41 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
 }
 
 
+LAUNCHER = """
+import json, os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.executable, [sys.executable, "-m", "jobgen", *sys.argv[2:]])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as fh:
+    json.dump({"code": os.waitstatus_to_exitcode(status), "wall": time.perf_counter() - start,
+               "cpu": usage.ru_utime + usage.ru_stime, "mb": usage.ru_maxrss / 1024}, fh)
+"""
+"""Runs jobgen as its child and reports its usage: a child's peak RSS starts from its parent's
+size at fork, so jobgen is forked from this small process, not from this script."""
+
+
 def run(args: list[str], timeout: float) -> tuple[str, float, float, float, str]:
     """Exit code (or 'killed'), wall seconds, CPU seconds, peak RSS in MB, first error line."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryDirectory() as tmp:
+        report, err_path = Path(tmp, "usage.json"), Path(tmp, "stderr")
         start = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "jobgen", *args], stdout=out, stderr=err, cwd=ROOT
-        )
-        deadline = start + timeout
-        status = None
-        while status is None:
-            pid, raw, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                status = raw
-                break
-            if time.perf_counter() > deadline:
-                proc.send_signal(signal.SIGKILL)
-                pid, raw, usage = os.wait4(proc.pid, 0)
-                status = -1
-                break
-            time.sleep(0.05)
-        wall = time.perf_counter() - start
-        proc.returncode = 0  # reaped above
-        code = "killed" if status == -1 else str(os.waitstatus_to_exitcode(status))
-        err.seek(0)
-        message = next((line for line in err.read().decode(errors="replace").splitlines()), "")
-        return code, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, message
+        with err_path.open("wb") as err:
+            proc = subprocess.Popen(
+                [sys.executable, "-c", LAUNCHER, str(report), *args],
+                stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT, start_new_session=True,
+            )  # fmt: skip
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        message = next(iter(err_path.read_text(errors="replace").splitlines()), "")
+        if not report.exists():
+            return "killed", time.perf_counter() - start, float("nan"), float("nan"), message
+        usage = json.loads(report.read_text())
+        return str(usage["code"]), usage["wall"], usage["cpu"], usage["mb"], message
 
 
 def main(argv: list[str] | None = None) -> int:
