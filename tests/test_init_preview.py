@@ -200,7 +200,13 @@ def test_preview_in_less_shows_styles_not_escape_codes(tmp_path, less_env):
         while select.select([master], [], [], 0.2)[0]:
             screen += os.read(master, 65536).decode("utf-8", "replace")
         os.write(master, b"q")
-        _, status = os.waitpid(pid, 0)
+        deadline = time.monotonic() + 20
+        while (done := os.waitpid(pid, os.WNOHANG))[0] == 0:
+            assert time.monotonic() < deadline, "less did not quit on q"
+            with contextlib.suppress(OSError):  # keep the terminal drained; EIO once it closed
+                while select.select([master], [], [], 0.1)[0]:
+                    os.read(master, 65536)
+        status = done[1]
     finally:
         with contextlib.suppress(ProcessLookupError, ChildProcessError):
             os.kill(pid, signal.SIGKILL)
