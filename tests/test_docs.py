@@ -183,3 +183,15 @@ def test_every_example_employer_file_is_rendered_by_the_golden_tests():
     assert "regen" in golden
     for employer in (ROOT / "examples").glob("*.yaml"):
         assert employer.with_suffix(".md").exists(), employer.name
+
+
+def test_every_dependency_has_a_one_line_reason_in_the_readme():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = [re.split(r"[<>=!~\[ ]", d, maxsplit=1)[0] for d in project["dependencies"]]
+    section = README.split("## Dependencies", 1)[1].split("\n## ", 1)[0]
+    rows = dict(re.findall(r"^\| ([\w.-]+) \| (.+) \|$", section, re.M))
+    rows.pop("Package", None)
+    assert {n.lower() for n in rows} == {n.lower() for n in names}
+    assert all(len(reason) <= 150 for reason in rows.values()), rows
