@@ -894,6 +894,20 @@ class TestTemplates:
             f"more than {MAX_STEPS:,} steps of work",
         )
 
+    def test_the_cpu_backstop_names_the_template(self, runner, tmp_path, monkeypatch):
+        """Whatever the step count misses, a rendering stops after MAX_SECONDS of CPU (set to 0
+        here, so the first look at the clock, after 64 steps, stops it)."""
+        import jobgen.render.markdown as markdown
+
+        monkeypatch.setattr(markdown, "MAX_SECONDS", 0.0)
+        t = template(tmp_path, "# T\n{% for i in range(1000) %}{{ i }}{% endfor %}\n")
+        failed(
+            runner.invoke(cli, [*BASE, "--template", str(t)]),
+            1,
+            f"{t}:2: the template went past a limit",
+            "the template ran for more than 0 seconds of CPU time",
+        )
+
     def test_ordinary_filters_on_posting_text_stay_within_the_budget(self, runner, tmp_path):
         t = template(
             tmp_path,
