@@ -76,6 +76,13 @@ def string_filters(folder: Path) -> list[str]:
     return _template(folder, "string-filters", body)
 
 
+def many_values(folder: Path) -> list[str]:
+    """Forty variables, each a 999,999-character text of four-byte characters, kept alive."""
+    sets = "".join(f'{{% set v{i} = "\U0001f600" * 999999 %}}' for i in range(40))
+    uses = " ".join(f"{{{{ v{i}|length }}}}" for i in range(40))
+    return _template(folder, "many-values", sets + uses)
+
+
 def guide_items(folder: Path) -> list[str]:
     """A guide whose settings section holds 120,000 items."""
     import yaml
@@ -149,6 +156,7 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "wordwrap": wordwrap,
     "wordcount": wordcount,
     "string-filters": string_filters,
+    "many-values": many_values,
     "guide-items": guide_items,
     "guide-import": guide_import,
     "lying-reference": lying_reference,
