@@ -536,8 +536,9 @@ _RULES: dict[str, Callable[[dict[str, Any], Mapping[str, Given]], None]] = {
     "salary.currency": _check_pay,
     "valid_through": _check_dates,
 }
-_CHECK_ORDER: tuple[FieldSpec, ...] = tuple(FIELD_BY_KEY[k] for k in _ORDER) + tuple(
-    f for f in FIELDS if f.key not in _ORDER
+_CHECK_ORDER: tuple[tuple[FieldSpec, Parser], ...] = tuple(
+    (spec, spec.parse)
+    for spec in (*(FIELD_BY_KEY[k] for k in _ORDER), *(f for f in FIELDS if f.key not in _ORDER))
 )
 
 
@@ -661,29 +662,16 @@ def flatten(values: Mapping[str, Any], source: str) -> dict[str, tuple[Any, str]
     (``employer: {name: A}`` beside ``employer.name: B``): no value silently wins.
     """
     out: dict[str, tuple[Any, str]] = {}
-    spelt: dict[str, str] = {}
-
-    def put(key: str, value: Any, where: str, spelling: str) -> None:
-        if key in out:
-            raise ValidationError(
-                f"{key} is given twice: as {spelt[key]} ({out[key][1]}) and as {spelling} "
-                f"({where}); give it once",
-                source=where,
-            )
-        out[key] = (value, where)
-        spelt[key] = spelling
-
     for raw_key, value in values.items():
         key = str(raw_key).strip()
         if key in FIELD_BY_KEY:
-            put(key, value, v.where(source, values, raw_key), repr(str(raw_key)))
+            _put(out, key, value, v.where(source, values, raw_key), values)
         elif key in GROUPS and isinstance(value, Mapping):
             for sub_key, sub_value in value.items():
                 dotted = f"{key}.{str(sub_key).strip()}"
                 if dotted not in FIELD_BY_KEY:
                     raise _unknown(dotted, source, value, sub_key)
-                spelling = f"'{key}: {{{str(sub_key).strip()}: ...}}'"
-                put(dotted, sub_value, v.where(source, value, sub_key), spelling)
+                _put(out, dotted, sub_value, v.where(source, value, sub_key), values)
         elif key in GROUPS:
             fields = ", ".join(k for k in FIELD_BY_KEY if k.startswith(key + "."))
             raise ValidationError(
@@ -692,6 +680,32 @@ def flatten(values: Mapping[str, Any], source: str) -> dict[str, tuple[Any, str]
         else:
             raise _unknown(key, source, values, raw_key)
     return out
+
+
+def _put(
+    out: dict[str, tuple[Any, str]], key: str, value: Any, where: str, values: Mapping[str, Any]
+) -> None:
+    if key in out:
+        first, second = _spellings(key, values)
+        raise ValidationError(
+            f"{key} is given twice: as {first} ({out[key][1]}) and as {second} ({where}); "
+            "give it once",
+            source=where,
+        )
+    out[key] = (value, where)
+
+
+def _spellings(key: str, values: Mapping[str, Any]) -> list[str]:
+    """How ``values`` spells the field ``key``, in order (for the error of a field given twice)."""
+    group, _, name = key.partition(".")
+    found = []
+    for raw_key, value in values.items():
+        text = str(raw_key).strip()
+        if text == key:
+            found.append(repr(str(raw_key)))
+        elif text == group and isinstance(value, Mapping):
+            found += [f"'{group}: {{{name}: ...}}'" for s in value if str(s).strip() == name]
+    return found[:2] if len(found) >= 2 else [repr(key), repr(key)]
 
 
 def file_layer(path: str | Path) -> OptionLayer:
@@ -831,18 +845,19 @@ def parse_values(
     cross-field rules checked. Errors name the field, where its value came from, and what is
     allowed."""
     values: dict[str, Any] = {}
-    for spec in _CHECK_ORDER:
-        given = merged.get(spec.key)
-        value = None if given is None else spec.parse(given, spec, guide)
+    for spec, parse in _CHECK_ORDER:
+        key = spec.key
+        given = merged.get(key)
+        value = None if given is None else parse(given, spec, guide)
         if value is None or value == "" or value == ():
             if spec.default is None and spec.kind in ("setting", "education"):
                 raise _missing(spec, guide)
             value = spec.default
-        values[spec.key] = value
-        if spec.key == "date_posted" and value is None:
-            values[spec.key] = default_date or today()
-        if rule := _RULES.get(spec.key):
-            rule(values, merged)
+            if key == "date_posted":
+                value = default_date or today()
+        values[key] = value
+        if key in _RULES:
+            _RULES[key](values, merged)
     if not values["title"]:
         values["title"] = guide.occupation
     return values
