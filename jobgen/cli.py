@@ -333,9 +333,10 @@ def _lint_rules_table() -> str:
     from .lint import RULES
 
     lines = []
+    width = max(len(rule_id) for rule_id in RULES) + 2
     for rule in RULES.values():
         default = "" if rule.default_enabled else "  (off unless --enable)"
-        lines.append(f"{rule.id:<24}{rule.severity:<9}{rule.summary}{default}")
+        lines.append(f"{rule.id:<{width}}{rule.severity:<9}{rule.summary}{default}")
     return "\n".join(lines)
 
 
