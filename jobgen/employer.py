@@ -708,10 +708,20 @@ def _spellings(key: str, values: Mapping[str, Any]) -> list[str]:
     return found[:2] if len(found) >= 2 else [repr(key), repr(key)]
 
 
-def file_layer(path: str | Path) -> OptionLayer:
-    """Read an employer YAML or JSON file (plain values are read as literal text)."""
+def file_layer(path: str | Path, guide: Guide | None = None) -> OptionLayer:
+    """Read an employer YAML or JSON file (plain values are read as literal text).
+
+    With the ``guide``, a missing file named like one of its settings or education levels
+    (``-e associate``) gets a hint at the flag that was probably meant.
+    """
     p = Path(path)
-    data = load_yaml_file(p, what="employer file", literal=True)
+    try:
+        data = load_yaml_file(p, what="employer file", literal=True)
+    except ValidationError as exc:
+        if guide is None or p.exists():
+            raise
+        hint = _flag_hint(guide, str(path)) or exc.hint
+        raise type(exc)(exc.message, source=exc.source, hint=hint) from None
     if data is None:
         raise ValidationError(
             "the employer file is empty; it should be a mapping of fields such as "
@@ -754,6 +764,20 @@ def env_warnings(environ: Mapping[str, str] | None = None) -> list[str]:
                 f"(the field {ENV_VARIABLES[match]})?"
             )
     return out
+
+
+def _flag_hint(guide: Guide, text: str) -> str | None:
+    """``-E associate`` when ``text`` is an education level of the guide, ``-s`` for a setting."""
+    for flag, what, choices in (
+        ("-E", "an education level", guide.education_choices()),
+        ("-s", "a setting", guide.setting_choices()),
+    ):
+        try:
+            found = resolve_choice(text, choices, what, source=text)
+        except JobgenError:
+            continue
+        return f"{text!r} is {what} ({found.slug}): did you mean {flag} {text}?"
+    return None
 
 
 def set_layer(assignments: Iterable[str]) -> OptionLayer:
@@ -901,7 +925,7 @@ def load_options(
     """
     layers: list[OptionLayer] = []
     if employer_file is not None:
-        layers.append(_employer_file_layer(guide, employer_file))
+        layers.append(file_layer(employer_file, guide))
     if values is not None:
         layers.append(OptionLayer("values", values))
     layers.append(env_layer(environ))
@@ -911,27 +935,6 @@ def load_options(
     if education:
         layers.append(OptionLayer("--education", {"education": education}, usage=True))
     return options_from_layers(guide, layers, default_date=today(environ))
-
-
-def _employer_file_layer(guide: Guide, path: str | Path) -> OptionLayer:
-    """:func:`file_layer`; a missing file named like a setting or an education level
-    (``-e associate``) gets a hint at the flag that was probably meant."""
-    try:
-        return file_layer(path)
-    except ValidationError as exc:
-        if Path(path).exists():
-            raise
-        for flag, what, choices in (
-            ("-E", "an education level", guide.education_choices()),
-            ("-s", "a setting", guide.setting_choices()),
-        ):
-            try:
-                found = resolve_choice(str(path), choices, what, source=str(path))
-            except JobgenError:
-                continue
-            hint = f"{str(path)!r} is {what} ({found.slug}): did you mean {flag} {path}?"
-            raise type(exc)(exc.message, source=exc.source, hint=hint) from None
-        raise
 
 
 def parse_field(guide: Guide, key: str, text: str) -> str:
