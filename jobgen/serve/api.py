@@ -120,6 +120,8 @@ def describe_error(exc: JobgenError) -> dict[str, Any]:
     match = _FIELD_PREFIX.match(message)
     if exc.source in FIELD_BY_KEY:
         name = exc.source
+    elif exc.source in GROUPS:
+        name = _first_of(exc.source)
     elif exc.source in ("--setting", "--education"):
         name = exc.source[2:]
     if match and (match.group(1) in FIELD_BY_KEY or match.group(1) in GROUPS):
