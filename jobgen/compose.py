@@ -1,8 +1,9 @@
 """Guide + EmployerOptions → Posting. Pure: no I/O, no clock, no environment.
 
-All tailoring happens here and is driven by guide data: the setting's tailoring (environment,
-focus sentences, duties, schedule note) and the education level's (summary, required and preferred
-lines, skill wording). A guide without a tailoring layer falls back to its own text.
+All tailoring happens here and is driven by guide data (see the tailoring layer in
+:mod:`jobgen.guide`): each section is chosen from all the employer's answers at once, so a
+posting never says "no experience needed" beside required experience, or the setting's usual
+hours beside the employer's own schedule. A guide without a tailoring layer uses its own text.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ._memo import keep
 from .employer import DEFAULT_EEO, EmployerOptions, Salary
-from .guide import Choice, EducationTailoring, Guide, SettingTailoring
+from .guide import Choice, EducationTailoring, Guide, SettingTailoring, Text, pick, pick_all
 
 EMPLOYMENT_LABELS = {
     "full-time": "Full-time",
@@ -25,9 +25,6 @@ EMPLOYMENT_LABELS = {
     "internship": "Internship",
 }
 WORKPLACE_LABELS = {"onsite": "On-site", "hybrid": "Hybrid", "remote": "Remote"}
-_EEO_BEFORE, _, _EEO_AFTER = DEFAULT_EEO.partition("{employer}")
-"""DEFAULT_EEO around its one field: an f-string of these is ``DEFAULT_EEO.format(employer=...)``
-without parsing the template for every posting (a test keeps the two equal)."""
 CURRENCY_SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "EUR": "€", "GBP": "£", "NZD": "NZ$"}
 
 
@@ -138,153 +135,108 @@ def _opening(text: str) -> str:
     return " ".join([s for s in sentences if s and "guide" not in s.lower()][:2])
 
 
-def _guide_entries(
-    guide: Guide, setting: str, education: str
-) -> tuple[tuple[Entry, ...], tuple[Entry, ...], tuple[Entry, ...]]:
-    """Responsibilities, skills and growth paths for a setting and education level."""
+def answers(guide: Guide, options: EmployerOptions) -> dict[str, str]:
+    """The employer's answers as tailoring ``when`` conditions read them (see guide.Variant)."""
+    del guide
+    return {
+        "setting": options.setting,
+        "education": options.education,
+        "experience": (
+            "unstated"
+            if options.experience_months is None
+            else "required"
+            if options.experience_months
+            else "none"
+        ),
+        "certification": options.certification,
+        "schedule": "given" if options.schedule.strip() else "absent",
+        "workplace": options.workplace,
+        "employment_type": options.employment_type,
+    }
+
+
+class _Words:
+    """Picks a guide's tailoring texts for one posting's answers, with ``{people}`` filled in."""
+
+    def __init__(self, people: str, facts: dict[str, str]) -> None:
+        self.people = people
+        self.facts = facts
+
+    def fill(self, text: str) -> str:
+        return text.replace("{people}", self.people)
+
+    def pick(self, text: Text) -> str:
+        return self.fill(pick(text, self.facts))
+
+
+def _responsibilities(guide: Guide, st: SettingTailoring, words: _Words) -> tuple[Entry, ...]:
     t = guide.tailoring
-    st = t.settings.get(setting, SettingTailoring())
-    et = t.education.get(education, EducationTailoring())
-    responsibilities = tuple(
-        Entry(
-            item.name,
-            _join(t.responsibilities.get(item.slug, item.description), st.focus.get(item.slug, "")),
-        )
-        for item in guide.responsibilities
-    )
-    skills = tuple(
-        Entry(
-            item.name,
-            _sentence(et.skills.get(item.slug) or t.skills.get(item.slug) or item.description),
-        )
-        for item in guide.skills
-    )
-    growth = tuple(
-        Entry(item.name, _sentence(t.growth.get(item.slug, item.description)))
-        for item in guide.growth
-    )
-    return responsibilities, skills, growth
+    entries = []
+    for item in guide.responsibilities:
+        duty = st.responsibilities.get(item.slug)
+        if duty is not None:
+            entries.append(Entry(duty.name or item.name, _sentence(words.fill(duty.text))))
+        else:
+            text = t.responsibilities.get(item.slug, item.description)
+            entries.append(Entry(item.name, _sentence(words.fill(text))))
+    return tuple(entries)
 
 
-class _Pair:
-    """What a posting takes from the guide alone for one setting and education level: the same
-    for every employer, so made once per guide and pair (see :func:`_pair`), and the same text
-    objects each time (which the Markdown renderer's escaping cache recognises)."""
-
-    __slots__ = (
-        "about",
-        "certification",
-        "credential",
-        "duties",
-        "duties_heading",
-        "education",
-        "education_label",
-        "environment",
-        "growth",
-        "intro",
-        "intro_no_experience",
-        "preferred",
-        "required",
-        "responsibilities",
-        "schedule",
-        "setting",
-        "setting_label",
-        "skills",
-    )
-    setting: Choice
-    education: Choice
-    setting_label: str
-    education_label: str
-    credential: str
-    about: str
-    responsibilities: tuple[Entry, ...]
-    skills: tuple[Entry, ...]
-    growth: tuple[Entry, ...]
-    duties_heading: str
-    duties: tuple[str, ...]
-    required: tuple[str, ...]
-    preferred: tuple[str, ...]
-    intro: str
-    intro_no_experience: str
-    environment: str
-    schedule: tuple[str, ...]
-    certification: dict[str, str]
-
-    def __init__(self, guide: Guide, setting_slug: str, education_slug: str) -> None:
-        t = guide.tailoring
-        setting = next(c for c in guide.setting_choices() if c.slug == setting_slug)
-        education = next(c for c in guide.education_choices() if c.slug == education_slug)
-        st = t.settings.get(setting.slug, SettingTailoring())
-        et = t.education.get(education.slug, EducationTailoring())
-        self.setting = setting
-        self.education = education
-        self.setting_label = st.label or _lower_name(setting.name)
-        self.education_label = et.label or education.name
-        self.credential = et.credential
-        if t.summary or st.summary:
-            self.about = _join(t.summary, st.summary or setting.description)
-        else:  # an untailored guide: its introduction says what the job is; the setting has one
-            self.about = _join(_opening(guide.introduction) or setting.description)
-        self.responsibilities, self.skills, self.growth = _guide_entries(
-            guide, setting.slug, education.slug
-        )
-        self.duties_heading = f"In our {self.setting_label}" if st.label else f"In {setting.name}"
-        self.duties = tuple(_sentence(d) for d in st.duties)
-        self.required = et.required or (_sentence(education.name),)
-        self.preferred = et.preferred
-        intro = et.summary or education.description
-        self.intro = _sentence(intro)
-        self.intro_no_experience = _sentence(_join(intro, "No previous experience is required"))
-        self.environment = st.environment or _join(
-            f"This role is in {_lower_name(setting.name)}", setting.description
-        )
-        schedule = _sentence(st.schedule)
-        self.schedule = (schedule,) if schedule else ()
-        occupation = guide.occupation
-        self.certification = {  # the line a posting adds when certification is asked for
-            "required": t.certification.get(
-                "required", f"{occupation} certification where your state requires it."
-            ),
-            "preferred": t.certification.get("preferred", f"{occupation} certification."),
-        }
+def _skills(guide: Guide, et: EducationTailoring, words: _Words) -> tuple[Entry, ...]:
+    entries = []
+    for item in guide.skills:
+        if item.slug in et.skills:
+            text = et.skills[item.slug]
+        else:
+            text = guide.tailoring.skills.get(item.slug, item.description)
+        if text:  # None: the guide keeps this skill out of postings
+            entries.append(Entry(item.name, _sentence(words.fill(text))))
+    return tuple(entries)
 
 
-_PAIRS: dict[int, tuple[Guide, dict[tuple[str, str], _Pair]]] = {}
-"""Per guide (by identity): its :class:`_Pair` for each setting and education level used. An
-entry holds its guide, so the guide's id cannot be reused by another object while the entry
-lives; two guides never share an entry, however alike. A guide has finitely many pairs (only a
-valid pair is stored), and at most :data:`_PAIRS_GUIDES` guides are kept: then it starts afresh."""
-_PAIRS_GUIDES = 8
+def _growth(guide: Guide, et: EducationTailoring, words: _Words) -> tuple[Entry, ...]:
+    entries: list[Entry] = []
+    for item in guide.growth:
+        if item.slug in et.growth:
+            text = et.growth[item.slug]
+        else:
+            text = guide.tailoring.growth.get(item.slug, item.description)
+        if text:  # None: not a path a posting offers
+            entry = Entry(item.name, _sentence(words.fill(text)))
+            entries.insert(0 if item.slug == et.growth_lead else len(entries), entry)
+    return tuple(entries)
 
 
-def _pair(guide: Guide, setting: str, education: str) -> _Pair:
-    entry = _PAIRS.get(id(guide))
-    if entry is None or entry[0] is not guide:
-        entry = keep(_PAIRS, id(guide), (guide, {}), _PAIRS_GUIDES)
-    pairs = entry[1]
-    found = pairs.get((setting, education))
-    if found is None:
-        found = pairs[(setting, education)] = _Pair(guide, setting, education)
-    return found
-
-
-_PAY: dict[int, tuple[Salary, str]] = {}
-"""Pay lines made before, by the identity of the (frozen) :class:`Salary` they were made from:
-a batch's options share one Salary object per distinct pay (see jobgen.employer). An entry
-holds its Salary, so the id cannot be reused while the entry lives. Bounded: starts afresh."""
-_PAY_MAX = 1024
-
-
-def clear_caches() -> None:
-    """Forget what was composed before (for tests and measurements)."""
-    _PAIRS.clear()
-    _PAY.clear()
+def _hiring(employer: str, options: EmployerOptions, where: str) -> str:
+    """The summary's first sentence. A title with a comma ("Technician, Nights") ends the
+    sentence after a colon, so the place never reads as part of the title."""
+    title = options.title
+    if options.employment_type == "internship":
+        kind = "an internship"
+    else:
+        phrase = EMPLOYMENT_LABELS[options.employment_type].lower()
+        kind = f"{_article(phrase)} {phrase}"
+    if "," in title:
+        return f"{employer} is hiring for {kind} position{where}: {title}."
+    if options.employment_type == "internship":
+        return f"{employer} offers {_article(title)} {title} internship{where}."
+    return f"{employer} is hiring {kind} {title}{where}."
 
 
 def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = None) -> Posting:
-    """Build the posting for one employer. ``today`` is unused by the text; kept for callers."""
+    """Write the posting for one employer, every section chosen from all the answers at once.
+
+    The employer's own words win: a given schedule replaces the setting's usual hours, and the
+    guide's tailoring texts carry variants for experience, certification and the rest (see
+    :class:`jobgen.guide.Variant`). ``today`` is unused by the text; kept for callers.
+    """
     del today
-    pair = _pair(guide, options.setting, options.education)
+    t = guide.tailoring
+    setting = guide.resolve_setting(options.setting, source="setting")
+    education = guide.resolve_education(options.education, source="education")
+    st = t.settings.get(setting.slug, SettingTailoring())
+    et = t.education.get(education.slug, EducationTailoring())
+    words = _Words(st.people or t.people or "patients", answers(guide, options))
     occupation = guide.occupation
 
     employer = options.employer.name
@@ -295,44 +247,46 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
         where = " (remote)" if not location else f" (remote, {location})"
     elif location:
         where = f" in {location}"
-
     kind = EMPLOYMENT_LABELS[options.employment_type]
-    if options.employment_type == "internship":
-        hiring = f"{employer} offers {_article(options.title)} {options.title} internship{where}."
-    else:
-        phrase = kind.lower()
-        hiring = f"{employer} is hiring {_article(phrase)} {phrase} {options.title}{where}."
-    summary = (hiring + " " + pair.about,)
 
-    required = list(pair.required)
-    preferred = list(pair.preferred)
+    if t.summary or st.summary:
+        about = _join(words.pick(t.summary), words.pick(st.summary) or setting.description)
+    else:  # an untailored guide: its introduction says what the job is; the setting has one
+        about = _join(_opening(guide.introduction) or setting.description)
+    level = words.pick(et.summary)
+    summary = tuple(p for p in (_join(_hiring(employer, options, where), about), level) if p)
+
+    required = [words.fill(r) for r in pick_all(et.required, words.facts)]
+    required = required or [_sentence(education.name)]
     experience = options.experience_months
     if experience:
         required.append(_experience(experience, occupation))
+    preferred = [words.fill(p) for p in pick_all(et.preferred, words.facts)]
     certification = options.certification
-    line = pair.certification.get(certification)
-    if line is not None:
-        (required if certification == "required" else preferred).append(line)
-    note = guide.tailoring.note if certification != "none" else ""
+    if certification != "none":
+        default = f"{occupation} certification."
+        line = t.certification.get(certification, default)
+        (required if certification == "required" else preferred).append(words.fill(line))
     if options.extra_qualifications:
         required.extend(_sentence(q) for q in options.extra_qualifications)
+    intro = words.pick(et.intro) or ("" if et.required else _sentence(education.description))
 
-    salary = options.salary
-    known = _PAY.get(id(salary))
-    if known is not None and known[0] is salary:
-        pay = known[1]
-    else:
-        pay = keep(_PAY, id(salary), (salary, format_pay(salary)), _PAY_MAX)[1]
+    pay = format_pay(options.salary)
     if location:
         place = location + (f" ({WORKPLACE_LABELS[workplace]})" if workplace != "onsite" else "")
     else:
         place = WORKPLACE_LABELS[workplace] if workplace != "onsite" else ""
     header = tuple(filter(None, (employer, place, kind, options.schedule, pay)))  # the non-empty
-    own = _sentence(options.schedule) if options.schedule else ""
-    schedule = (own, *pair.schedule) if own else pair.schedule
-    duties = pair.duties
+    own = _sentence(options.schedule) if options.schedule.strip() else ""
+    schedule = tuple(p for p in (own, _sentence(words.pick(st.schedule))) if p)
+    own_duties = (*st.duties, *pick_all(et.duties, words.facts))
+    duties = tuple(_sentence(words.fill(d)) for d in own_duties)
     if options.extra_responsibilities:
         duties += tuple(_sentence(d) for d in options.extra_responsibilities)
+    label = st.label or _lower_name(setting.name)
+    environment = words.pick(st.environment) or _join(
+        f"This role is in {_lower_name(setting.name)}", setting.description
+    )
     return Posting(
         guide_slug=guide.slug,
         occupation=occupation,
@@ -340,28 +294,28 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
         employer_name=employer,
         employer_about=options.employer.about,
         employer_website=options.employer.website,
-        setting=pair.setting,
-        setting_label=pair.setting_label,
-        education=pair.education,
-        education_label=pair.education_label,
-        credential=pair.credential,
+        setting=setting,
+        setting_label=label,
+        education=education,
+        education_label=et.label or education.name,
+        credential=et.credential,
         header=header,
         summary=summary,
-        responsibilities=pair.responsibilities,
-        setting_duties_heading=pair.duties_heading,
+        responsibilities=_responsibilities(guide, st, words),
+        setting_duties_heading=f"In our {label}" if st.label else f"In {setting.name}",
         setting_duties=duties,
-        qualifications_intro=pair.intro_no_experience if experience == 0 else pair.intro,
+        qualifications_intro=intro,
         required=tuple(required),
         preferred=tuple(preferred),
-        qualifications_note=note,
-        skills=pair.skills,
-        environment=pair.environment,
+        qualifications_note=words.pick(t.note),
+        skills=_skills(guide, et, words),
+        environment=environment,
         schedule=schedule,
         pay=pay,
         benefits=options.benefits,
-        growth=pair.growth,
+        growth=_growth(guide, et, words),
         apply_url=options.apply.url,
         apply_email=options.apply.email,
-        eeo_statement=options.eeo_statement or f"{_EEO_BEFORE}{employer}{_EEO_AFTER}",
+        eeo_statement=options.eeo_statement or DEFAULT_EEO.format(employer=employer),
         options=options,
     )

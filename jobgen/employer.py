@@ -90,9 +90,11 @@ FIELD_BY_KEY: dict[str, FieldSpec] = {f.key: f for f in FIELDS}
 GROUPS = ("employer", "location", "salary", "apply")
 
 DEFAULT_EEO = (
-    "{employer} is an equal opportunity employer. We welcome applicants of every race, color, "
-    "religion, sex, sexual orientation, gender identity, national origin, age, disability and "
-    "veteran status. We provide reasonable accommodations throughout the hiring process."
+    # the classes federal law protects (EEOC: Title VII, ADEA, ADA, GINA; VEVRAA for veterans)
+    "{employer} is an equal opportunity employer. We consider all qualified applicants without "
+    "regard to race, color, religion, sex (including pregnancy, sexual orientation and gender "
+    "identity), national origin, age, disability, genetic information or veteran status. We "
+    "provide reasonable accommodations throughout the hiring process."
 )
 PLACEHOLDER_EMPLOYER = "[Employer name]"
 

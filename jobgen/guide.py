@@ -15,15 +15,12 @@ Section kinds: responsibilities, skills, settings, growth, education, steps, oth
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import _validate as v
-from ._memo import keep
 from ._yaml import load_yaml_file
 from .errors import GuideError, UsageError, ValidationError
 
@@ -63,42 +60,96 @@ class FaqEntry:
     answer: str
 
 
+WHEN_KEYS = (
+    "setting",
+    "education",
+    "experience",
+    "certification",
+    "schedule",
+    "workplace",
+    "employment_type",
+)
+"""The employer's answers a tailoring text may depend on (see :class:`Variant`)."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One wording of a tailoring text and the answers it is for: ``when`` maps a key of
+    :data:`WHEN_KEYS` to the values it matches (any of them); an empty ``when`` always matches."""
+
+    text: str
+    when: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def matches(self, facts: Mapping[str, str]) -> bool:
+        return all(facts.get(key) in values for key, values in self.when.items())
+
+
+Text = tuple[Variant, ...]
+"""A tailoring text: its wordings in order; the first that matches the answers is printed."""
+
+
+def pick(text: Text, facts: Mapping[str, str]) -> str:
+    """The wording of ``text`` for these answers (``""`` when none matches)."""
+    return next((v.text for v in text if v.matches(facts)), "")
+
+
+def pick_all(items: Text, facts: Mapping[str, str]) -> tuple[str, ...]:
+    """The entries of a list whose ``when`` matches these answers, in order."""
+    return tuple(v.text for v in items if v.text and v.matches(facts))
+
+
+@dataclass(frozen=True)
+class Duty:
+    """A responsibility as one setting words it: its lead-in (empty: the guide's name) and text."""
+
+    name: str
+    text: str
+
+
 @dataclass(frozen=True)
 class SettingTailoring:
-    """How postings for one work setting read: environment, schedule, emphasised duties."""
+    """How postings for one work setting read: who is served, environment, hours, duties."""
 
     aliases: tuple[str, ...] = ()
     label: str = ""
-    summary: str = ""
-    environment: str = ""
-    schedule: str = ""
-    focus: Mapping[str, str] = field(default_factory=dict)
+    people: str = ""
+    summary: Text = ()
+    environment: Text = ()
+    schedule: Text = ()
+    responsibilities: Mapping[str, Duty] = field(default_factory=dict)
     duties: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class EducationTailoring:
-    """How postings for one education level read: the required and preferred lines."""
+    """How postings for one education level read: summary, qualifications, skills, growth."""
 
     aliases: tuple[str, ...] = ()
     label: str = ""
     credential: str = ""
-    summary: str = ""
-    required: tuple[str, ...] = ()
-    preferred: tuple[str, ...] = ()
-    skills: Mapping[str, str] = field(default_factory=dict)
+    summary: Text = ()
+    intro: Text = ()
+    required: Text = ()
+    preferred: Text = ()
+    skills: Mapping[str, str | None] = field(default_factory=dict)
+    growth: Mapping[str, str | None] = field(default_factory=dict)
+    growth_lead: str = ""
+    duties: Text = ()
 
 
 @dataclass(frozen=True)
 class Tailoring:
-    """The guide's optional tailoring layer, per setting and per education level."""
+    """The guide's optional tailoring layer: guide-wide texts, then per setting and per education
+    level. A text given as ``None`` (YAML ``null``) keeps that skill or growth path out of
+    postings."""
 
-    summary: str = ""
+    people: str = ""
+    summary: Text = ()
     responsibilities: Mapping[str, str] = field(default_factory=dict)
-    skills: Mapping[str, str] = field(default_factory=dict)
-    growth: Mapping[str, str] = field(default_factory=dict)
+    skills: Mapping[str, str | None] = field(default_factory=dict)
+    growth: Mapping[str, str | None] = field(default_factory=dict)
     certification: Mapping[str, str] = field(default_factory=dict)
-    note: str = ""
+    note: Text = ()
     settings: Mapping[str, SettingTailoring] = field(default_factory=dict)
     education: Mapping[str, EducationTailoring] = field(default_factory=dict)
 
@@ -211,19 +262,10 @@ def _choice_keys(choices: tuple[Choice, ...]) -> dict[str, Choice]:
     return keys
 
 
-_RESOLVED: dict[tuple[str, int], tuple[tuple[Choice, ...], Choice]] = {}
-"""Texts resolved before: ``(text, id of the choices)`` → (the choices, the choice found). A
-batch names the same few settings and education levels row after row. An entry holds its
-choices, so their id cannot be reused while it lives; misses are never kept (their message
-names where the text came from). Bounded: it starts afresh when full."""
-_RESOLVED_MAX = 4096
-_RESOLVED_LONGEST = 200
-"""Longer texts are resolved every time (no choice is named that long)."""
-
-
 def clear_caches() -> None:
-    """Forget the texts resolved before (for tests and measurements)."""
-    _RESOLVED.clear()
+    """Forget the guides loaded before (for tests that rewrite a guide file in place)."""
+    _load_builtin.cache_clear()
+    _load_path.cache_clear()
 
 
 def resolve_choice(
@@ -235,19 +277,6 @@ def resolve_choice(
     :class:`UsageError` (exit 2) when the text came from a flag, a :class:`ValidationError`
     when it came from a file.
     """
-    memo = (text, id(choices))
-    hit = _RESOLVED.get(memo)
-    if hit is not None and hit[0] is choices:
-        return hit[1]
-    found = _resolve(text, choices, what, source=source, usage=usage)
-    if len(text) <= _RESOLVED_LONGEST:
-        keep(_RESOLVED, memo, (choices, found), _RESOLVED_MAX)
-    return found
-
-
-def _resolve(
-    text: str, choices: tuple[Choice, ...], what: str, *, source: str, usage: bool
-) -> Choice:
     wanted = _norm(text)
     keys = _choice_keys(choices)
     if wanted in keys:
@@ -357,84 +386,241 @@ def _section(raw: Any, src: str, index: int) -> Section:
     )
 
 
-def _tailoring(raw: Any, src: str, guide_settings: set[str], guide_edu: set[str]) -> Tailoring:
+_TAILORING_KEYS = (
+    "people",
+    "summary",
+    "responsibilities",
+    "skills",
+    "growth",
+    "certification",
+    "note",
+    "settings",
+    "education",
+)
+_SETTING_KEYS = (
+    "aliases",
+    "label",
+    "people",
+    "summary",
+    "environment",
+    "schedule",
+    "responsibilities",
+    "duties",
+)
+_EDUCATION_KEYS = (
+    "aliases",
+    "label",
+    "credential",
+    "summary",
+    "intro",
+    "required",
+    "preferred",
+    "skills",
+    "growth",
+    "growth_lead",
+    "duties",
+)
+
+
+def when_values(key: str, slugs: Mapping[str, set[str]]) -> tuple[str, ...]:
+    """The values a ``when`` key may take: the guide's slugs, or the employer field's choices."""
+    from .employer import CERTIFICATION, EMPLOYMENT_TYPES, WORKPLACES  # employer imports guide
+
+    closed = {
+        "experience": ("none", "required", "unstated"),
+        "certification": CERTIFICATION,
+        "schedule": ("given", "absent"),
+        "workplace": WORKPLACES,
+        "employment_type": EMPLOYMENT_TYPES,
+    }
+    return tuple(sorted(slugs[key])) if key in slugs else closed[key]
+
+
+class _Reader:
+    """Reads one guide's tailoring layer, knowing the guide's item slugs for cross-checks."""
+
+    def __init__(self, src: str, slugs: Mapping[str, set[str]]) -> None:
+        self.src = src
+        self.slugs = slugs
+
+    def text(self, value: Any, at: str, name: str) -> Text:
+        """TEXT or VARIANTS (a list of ``{when, text}``) → :data:`Text`."""
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            return (Variant(_str(value, at, name, required=False)),)
+        variants = []
+        for i, entry in enumerate(value, 1):
+            vm = _mapping(entry, at, f"{name}[{i}]")
+            va = v.where(self.src, vm, "text") if vm else at
+            v.check_keys(vm, ("when", "text"), source=va, prefix=f"{name}[{i}].")
+            when = self.when(vm.get("when"), va, f"{name}[{i}].when")
+            text = _str(vm.get("text"), va, f"{name}[{i}].text", required=False)
+            variants.append(Variant(text, when))
+        return tuple(variants)
+
+    def items(self, value: Any, at: str, name: str) -> Text:
+        """A list whose entries are TEXT or ``{when, text}`` (printed when the answers match)."""
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise GuideError(f"{name} must be a list", source=at)
+        entries: list[Variant] = []
+        for i, entry in enumerate(value, 1):
+            if isinstance(entry, dict):
+                entries.extend(self.text([entry], at, f"{name}[{i}]"))
+            else:
+                entries.append(Variant(_str(entry, at, f"{name}[{i}]")))
+        return tuple(entries)
+
+    def when(self, value: Any, at: str, name: str) -> dict[str, frozenset[str]]:
+        m = _mapping(value, at, name)
+        v.check_keys(m, WHEN_KEYS, source=at, prefix=f"{name}.")
+        when: dict[str, frozenset[str]] = {}
+        for key, raw in m.items():
+            allowed = when_values(key, self.slugs)
+            values = _strs(raw if isinstance(raw, list) else [raw], at, f"{name}.{key}")
+            for value_ in values:
+                if value_ not in allowed:
+                    raise GuideError(
+                        f"{name}.{key}: {value_!r} is not one of {', '.join(allowed)}."
+                        f"{v.did_you_mean(value_, allowed)}",
+                        source=at,
+                    )
+            when[key] = frozenset(values)
+        return when
+
+    def item_key(self, kind: str, key: str, at: str, name: str) -> str:
+        known = self.slugs[kind]
+        if key not in known:
+            raise GuideError(
+                f"{name}.{key}: the guide has no {kind} item with this slug."
+                f"{v.did_you_mean(key, known)} Slugs: {', '.join(sorted(known)) or '(none)'}",
+                source=at,
+            )
+        return key
+
+    def texts(
+        self, value: Any, at: str, name: str, kind: str, *, nullable: bool
+    ) -> dict[str, str | None]:
+        """``{item-slug: TEXT}`` (``null`` allowed when ``nullable``: the item is left out)."""
+        sub = _mapping(value, at, name)
+        found: dict[str, str | None] = {}
+        for key, x in sub.items():
+            kat = v.where(self.src, sub, key)
+            self.item_key(kind, key, kat, name)
+            found[key] = None if x is None and nullable else _str(x, kat, f"{name}.{key}")
+        return found
+
+    def setting(self, slug: str, raw: Any, at: str) -> SettingTailoring:
+        name = f"tailoring.settings.{slug}"
+        sm = _mapping(raw, at, name)
+        v.check_keys(sm, _SETTING_KEYS, source=at, prefix=f"{name}.")
+        duties: dict[str, Duty] = {}
+        rm = _mapping(sm.get("responsibilities"), at, f"{name}.responsibilities")
+        for key, x in rm.items():
+            kat = v.where(self.src, rm, key)
+            self.item_key("responsibilities", key, kat, f"{name}.responsibilities")
+            if isinstance(x, dict):
+                v.check_keys(x, ("name", "text"), source=kat, prefix=f"{name}.{key}.")
+                duties[key] = Duty(
+                    _str(x.get("name"), kat, f"{name}.{key}.name", required=False),
+                    _str(x.get("text"), kat, f"{name}.{key}.text"),
+                )
+            else:
+                duties[key] = Duty("", _str(x, kat, f"{name}.responsibilities.{key}"))
+        return SettingTailoring(
+            aliases=tuple(_norm(a) for a in _strs(sm.get("aliases"), at, f"{name}.aliases")),
+            label=_str(sm.get("label"), at, f"{name}.label", required=False),
+            people=_str(sm.get("people"), at, f"{name}.people", required=False),
+            summary=self.text(sm.get("summary"), at, f"{name}.summary"),
+            environment=self.text(sm.get("environment"), at, f"{name}.environment"),
+            schedule=self.text(sm.get("schedule"), at, f"{name}.schedule"),
+            responsibilities=duties,
+            duties=_strs(sm.get("duties"), at, f"{name}.duties"),
+        )
+
+    def education(self, slug: str, raw: Any, at: str) -> EducationTailoring:
+        name = f"tailoring.education.{slug}"
+        em = _mapping(raw, at, name)
+        v.check_keys(em, _EDUCATION_KEYS, source=at, prefix=f"{name}.")
+        lead = _str(em.get("growth_lead"), at, f"{name}.growth_lead", required=False)
+        if lead:
+            self.item_key("growth", lead, at, f"{name}.growth_lead")
+        return EducationTailoring(
+            aliases=tuple(_norm(a) for a in _strs(em.get("aliases"), at, f"{name}.aliases")),
+            label=_str(em.get("label"), at, f"{name}.label", required=False),
+            credential=_str(em.get("credential"), at, f"{name}.credential", required=False),
+            summary=self.text(em.get("summary"), at, f"{name}.summary"),
+            intro=self.text(em.get("intro"), at, f"{name}.intro"),
+            required=self.items(em.get("required"), at, f"{name}.required"),
+            preferred=self.items(em.get("preferred"), at, f"{name}.preferred"),
+            skills=self.texts(em.get("skills"), at, f"{name}.skills", "skills", nullable=True),
+            growth=self.texts(em.get("growth"), at, f"{name}.growth", "growth", nullable=True),
+            growth_lead=lead,
+            duties=self.items(em.get("duties"), at, f"{name}.duties"),
+        )
+
+
+def _tailoring(raw: Any, src: str, slugs: Mapping[str, set[str]]) -> Tailoring:
     m = _mapping(raw, src, "tailoring")
+    v.check_keys(m, _TAILORING_KEYS, source=src, prefix="tailoring.")
+    read = _Reader(src, slugs)
+
+    def at(key: str) -> str:
+        return v.where(src, m, key)
+
+    per_kind: dict[str, dict[str, Any]] = {}
+    for kind, what in (("settings", "setting"), ("education", "education pathway")):
+        sub = _mapping(m.get(kind), at(kind), f"tailoring.{kind}")
+        for slug in sub:
+            known = slugs[kind]
+            if slug not in known:
+                raise GuideError(
+                    f"tailoring.{kind}.{slug}: no such {what} in the guide."
+                    f"{v.did_you_mean(slug, known)} Slugs: {', '.join(sorted(known))}",
+                    source=v.where(src, sub, slug),
+                )
+        per_kind[kind] = dict(sub)
+    settings_raw = m.get("settings")
+    education_raw = m.get("education")
+    certification = _mapping(m.get("certification"), at("certification"), "certification")
     v.check_keys(
-        m,
-        (
-            "summary",
-            "responsibilities",
-            "skills",
-            "growth",
-            "certification",
-            "note",
-            "settings",
-            "education",
-        ),
-        source=src,
-        prefix="tailoring.",
+        certification,
+        ("required", "preferred"),
+        source=at("certification"),
+        prefix="tailoring.certification.",
     )
-
-    def texts(key: str) -> dict[str, str]:
-        sub = _mapping(m.get(key), v.where(src, m, key), f"tailoring.{key}")
-        return {k: _str(x, v.where(src, sub, k), f"tailoring.{key}.{k}") for k, x in sub.items()}
-
-    settings: dict[str, SettingTailoring] = {}
-    for slug, st in _mapping(m.get("settings"), src, "tailoring.settings").items():
-        at = v.where(src, m.get("settings"), slug)
-        if slug not in guide_settings:
-            raise GuideError(
-                f"tailoring.settings.{slug}: no such setting in the guide."
-                f"{v.did_you_mean(slug, guide_settings)} "
-                f"Settings: {', '.join(sorted(guide_settings))}",
-                source=at,
-            )
-        sm = _mapping(st, at, f"tailoring.settings.{slug}")
-        fields = ("aliases", "label", "summary", "environment", "schedule", "focus", "duties")
-        v.check_keys(sm, fields, source=src, prefix=f"tailoring.settings.{slug}.")
-        focus = _mapping(sm.get("focus"), at, "focus")
-        settings[slug] = SettingTailoring(
-            aliases=tuple(_norm(a) for a in _strs(sm.get("aliases"), at, "aliases")),
-            label=_str(sm.get("label"), at, "label", required=False),
-            summary=_str(sm.get("summary"), at, "summary", required=False),
-            environment=_str(sm.get("environment"), at, "environment", required=False),
-            schedule=_str(sm.get("schedule"), at, "schedule", required=False),
-            focus={k: _str(x, at, f"focus.{k}") for k, x in focus.items()},
-            duties=_strs(sm.get("duties"), at, "duties"),
-        )
-    education: dict[str, EducationTailoring] = {}
-    for slug, et in _mapping(m.get("education"), src, "tailoring.education").items():
-        at = v.where(src, m.get("education"), slug)
-        if slug not in guide_edu:
-            raise GuideError(
-                f"tailoring.education.{slug}: no such education pathway in the guide."
-                f"{v.did_you_mean(slug, guide_edu)} Pathways: {', '.join(sorted(guide_edu))}",
-                source=at,
-            )
-        em = _mapping(et, at, f"tailoring.education.{slug}")
-        fields = ("aliases", "label", "credential", "summary", "required", "preferred", "skills")
-        v.check_keys(em, fields, source=src, prefix=f"tailoring.education.{slug}.")
-        education[slug] = EducationTailoring(
-            aliases=tuple(_norm(a) for a in _strs(em.get("aliases"), at, "aliases")),
-            label=_str(em.get("label"), at, "label", required=False),
-            credential=_str(em.get("credential"), at, "credential", required=False),
-            summary=_str(em.get("summary"), at, "summary", required=False),
-            required=_strs(em.get("required"), at, "required"),
-            preferred=_strs(em.get("preferred"), at, "preferred"),
-            skills={
-                k: _str(x, at, f"skills.{k}")
-                for k, x in _mapping(em.get("skills"), at, "skills").items()
-            },
-        )
+    responsibilities = read.texts(
+        m.get("responsibilities"),
+        at("responsibilities"),
+        "tailoring.responsibilities",
+        "responsibilities",
+        nullable=False,
+    )
     return Tailoring(
-        summary=_str(m.get("summary"), src, "tailoring.summary", required=False),
-        responsibilities=texts("responsibilities"),
-        skills=texts("skills"),
-        growth=texts("growth"),
-        certification=texts("certification"),
-        note=_str(m.get("note"), src, "tailoring.note", required=False),
-        settings=settings,
-        education=education,
+        people=_str(m.get("people"), at("people"), "tailoring.people", required=False),
+        summary=read.text(m.get("summary"), at("summary"), "tailoring.summary"),
+        responsibilities={k: x for k, x in responsibilities.items() if x is not None},
+        skills=read.texts(
+            m.get("skills"), at("skills"), "tailoring.skills", "skills", nullable=True
+        ),
+        growth=read.texts(
+            m.get("growth"), at("growth"), "tailoring.growth", "growth", nullable=True
+        ),
+        certification={
+            k: _str(x, at("certification"), f"tailoring.certification.{k}")
+            for k, x in certification.items()
+        },
+        note=read.text(m.get("note"), at("note"), "tailoring.note"),
+        settings={
+            slug: read.setting(slug, raw_, v.where(src, settings_raw, slug))
+            for slug, raw_ in per_kind["settings"].items()
+        },
+        education={
+            slug: read.education(slug, raw_, v.where(src, education_raw, slug))
+            for slug, raw_ in per_kind["education"].items()
+        },
     )
 
 
@@ -463,8 +649,11 @@ def guide_from_data(data: Any, source: str) -> Guide:
                 )
             if len(found) > 1:
                 raise GuideError(f"the guide has more than one {kind!r} section", source=source)
-        settings = {i.slug for s in sections if s.kind == "settings" for i in s.items}
-        edu = {i.slug for s in sections if s.kind == "education" for i in s.items}
+        slugs = {
+            kind: {i.slug for s in sections if s.kind == kind for i in s.items}
+            for kind in ("responsibilities", "skills", "settings", "growth", "education")
+        }
+        slugs["setting"] = slugs["settings"]  # as a ``when`` key names it
         faq = []
         for i, entry in enumerate(data.get("faq") or [], 1):
             fm = _mapping(entry, source, f"faq[{i}]")
@@ -486,7 +675,7 @@ def guide_from_data(data: Any, source: str) -> Guide:
             notes=_strs(data.get("notes"), source, "notes"),
             conclusion=_str(data.get("conclusion"), source, "conclusion", required=False),
             faq=tuple(faq),
-            tailoring=_tailoring(data.get("tailoring"), source, settings, edu),
+            tailoring=_tailoring(data.get("tailoring"), source, slugs),
             source=source,
         )
     except GuideError:
@@ -496,55 +685,15 @@ def guide_from_data(data: Any, source: str) -> Guide:
 
 
 GUIDES_DIR = Path(__file__).resolve().parent / "guides"
-CACHE_FORMAT = "jobgen-guide-cache/1"
 
 
 def _builtin_path(name: str) -> Path:
     return GUIDES_DIR / f"{name}.yaml"
 
 
-def cache_path(yaml_path: Path) -> Path:
-    """Where the parsed form of a built-in guide is kept: ``<name>.cache.json`` beside it."""
-    return yaml_path.with_suffix(".cache.json")
-
-
-def cache_document(yaml_bytes: bytes, data: Any) -> str:
-    """The JSON cache of a built-in guide: the parsed YAML, keyed on the YAML's SHA-256."""
-    document = {
-        "format": CACHE_FORMAT,
-        "yaml_sha256": hashlib.sha256(yaml_bytes).hexdigest(),
-        "data": data,
-    }
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-def _cached_data(path: Path) -> Any | None:
-    """The built-in guide's data from its JSON cache, or ``None`` when the cache is missing or
-    was made from other YAML (then the YAML is parsed: slower, never wrong).
-
-    Parsing the 30 KB guide with PyYAML takes about 20 ms; reading the JSON, well under one.
-    ``tools/build_caches.py`` writes the cache and a test keeps it equal to the YAML.
-    """
-    try:
-        yaml_bytes = path.read_bytes()
-        cached = json.loads(cache_path(path).read_bytes())
-    except (OSError, ValueError):
-        return None
-    if (
-        not isinstance(cached, dict)
-        or cached.get("format") != CACHE_FORMAT
-        or cached.get("yaml_sha256") != hashlib.sha256(yaml_bytes).hexdigest()
-    ):
-        return None
-    return cached.get("data")
-
-
 @functools.lru_cache(maxsize=8)
 def _load_builtin(slug: str, mtime: float) -> Guide:
-    path = _builtin_path(slug)
-    data = _cached_data(path)
-    if data is None:
-        data = load_yaml_file(path, what="guide file")
+    data = load_yaml_file(_builtin_path(slug), what="guide file")
     return guide_from_data(data, f"built-in guide {slug}")
 
 

@@ -13,7 +13,7 @@ def test_render_to_stdout_works_without_any_file(runner):
     result = runner.invoke(cli, ["render", "--setting", "inpatient", "--education", "associate"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("# Mental Health Technician\n")
-    assert "24-hour care" in result.stdout
+    assert "24 hours a day" in result.stdout
     assert "[Employer name]" in result.stdout.replace("\\", "")
 
 

@@ -54,21 +54,28 @@ def test_tailoring_covers_every_setting_and_education_level(guide):
     assert set(t.settings) == {i.slug for i in guide.settings}
     assert set(t.education) == {i.slug for i in guide.education}
     for st in t.settings.values():
-        assert st.environment and st.schedule and st.duties
-        assert set(st.focus) == {r.slug for r in guide.responsibilities}
+        assert st.environment and st.schedule and st.duties and st.people
+        # every duty is written whole for the setting, not the guide's sentence plus one
+        assert set(st.responsibilities) == {r.slug for r in guide.responsibilities}
     for et in t.education.values():
-        assert et.required and et.credential
+        assert et.required and et.credential and et.summary and et.intro and et.growth_lead
 
 
 def test_setting_tailoring_reflects_the_guide_statements(guide):
     s = guide.tailoring.settings
-    assert "24-hour care" in s["inpatient-facilities"].environment
-    assert "therapy sessions" in s["outpatient-clinics"].environment
-    community = s["community-mental-health-centers"].environment
-    for phrase in ("counseling", "support groups", "crisis intervention", "resources"):
+
+    def said(slug: str) -> str:
+        st = s[slug]
+        texts = [v.text for v in (*st.summary, *st.environment, *st.schedule)]
+        return " ".join(texts + [d.text for d in st.responsibilities.values()])
+
+    assert "24 hours a day" in said("inpatient-facilities")
+    assert "therapy sessions" in said("outpatient-clinics")
+    community = said("community-mental-health-centers")
+    for phrase in ("counseling", "support groups", "crisis intervention", "services"):
         assert phrase in community
-    assert "co-occurring" in s["substance-abuse-treatment-facilities"].environment
-    assert "addiction" in s["substance-abuse-treatment-facilities"].environment
+    assert "co-occurring" in said("substance-abuse-treatment-facilities")
+    assert "addiction" in said("substance-abuse-treatment-facilities")
 
 
 @pytest.mark.parametrize(
