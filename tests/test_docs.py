@@ -13,6 +13,7 @@ from jobgen.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = README + "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md")))
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
@@ -30,7 +31,7 @@ COMMANDS = _commands(cli)
 @pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[n for n, _ in COMMANDS])
 def test_every_command_has_help_and_is_in_the_readme(name, command):
     assert command.help and len(command.help) > 40, f"jobgen {name} needs help text"
-    assert f"jobgen {name}" in README, f"the README does not mention `jobgen {name}`"
+    assert f"jobgen {name}" in DOCS, f"neither the README nor docs/ mention `jobgen {name}`"
     for param in command.params:
         if isinstance(param, click.Option) and not param.hidden:
             assert param.help, f"jobgen {name} {param.opts[0]} has no help text"
