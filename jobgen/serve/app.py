@@ -41,13 +41,7 @@ MEDIA_TYPES: dict[str, str] = {
 }
 
 JSON_TYPES = ("application/json",)
-YAML_TYPES = (
-    "application/yaml",
-    "application/x-yaml",
-    "text/yaml",
-    "application/json",
-    "text/plain",
-)
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "application/json")
 JSONL_TYPES = ("application/jsonl", "application/x-ndjson", "application/json-lines")
 
 
