@@ -67,10 +67,13 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
-def start_server() -> tuple[subprocess.Popen[bytes], int]:
+def start_server(workers: int = 1) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "jobgen", "serve", "--host", HOST, "--port", str(port)],
+        [
+            *(sys.executable, "-m", "jobgen", "serve", "--host", HOST, "--port", str(port)),
+            *("--workers", str(workers)),
+        ],
         env=ENV,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -212,29 +215,42 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--quick", action="store_true", help="a tenth of the requests; no file")
+    parser.add_argument(
+        "--workers", default="1,2", help="server process counts to measure (default 1,2)"
+    )
     args = parser.parse_args()
     scale = 10 if args.quick else 1
-    process, port = start_server()
-    try:
-        # warm-up: the first requests load the renderers and the reference document
-        run_load(port, "/api/v1/render?format=html", 50, 2)
-        run_load(port, "/api/v1/render?format=docx", 50, 2)
-        run_load(port, "/api/v1/preview", 20, 2)
-        runs = [
-            run_load(port, "/api/v1/render?format=html", 3000 // scale, args.clients),
-            run_load(port, "/api/v1/render?format=docx", 2000 // scale, args.clients),
-            run_load(port, "/api/v1/preview", 500 // scale, args.clients),
-        ]
-        memory: list[tuple[int, int]] = [(0, rss_kib(process.pid))]
+    runs: list[dict[str, Any]] = []
+    memory: list[tuple[int, int]] = []
+    soak: dict[str, Any] = {}
+    for workers in [int(w) for w in args.workers.split(",")]:
+        process, port = start_server(workers)
+        try:
+            # warm-up: the first requests load the renderers and the reference document
+            for _ in range(workers):
+                run_load(port, "/api/v1/render?format=html", 50, 2)
+                run_load(port, "/api/v1/render?format=docx", 50, 2)
+                run_load(port, "/api/v1/preview", 20, 2)
+            for path, total in (
+                ("/api/v1/render?format=html", 3000),
+                ("/api/v1/render?format=docx", 2000),
+                ("/api/v1/preview", 500),
+            ):
+                runs.append(
+                    {**run_load(port, path, total // scale, args.clients), "workers": workers}
+                )
+            if workers == 1:  # one process: its memory is the server's
+                memory.append((0, rss_kib(process.pid)))
 
-        def sample(n: int) -> None:
-            if (n + 1) % 1000 == 0:
-                memory.append((n + 1, rss_kib(process.pid)))
+                def sample(n: int, pid: int = process.pid) -> None:
+                    if (n + 1) % 1000 == 0:
+                        memory.append((n + 1, rss_kib(pid)))
 
-        soak = run_load(port, "/api/v1/render?format=html", 10_000 // scale, args.clients, sample)
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+                path = "/api/v1/render?format=html"
+                soak = {**run_load(port, path, 10_000 // scale, args.clients, sample), "workers": 1}
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=60)
     cli = {**cli_costs(1000 // scale), **library_costs(500 // scale)}
     load = os.getloadavg()
     report = format_report(runs, soak, memory, cli, args.clients, load)
@@ -259,14 +275,16 @@ def format_report(
         f"Written by `benchmarks/serve_load.py` on {when}: "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {clients} concurrent "
         f"clients on keep-alive connections against 127.0.0.1 (the client runs on the same "
-        f"CPUs). One server process; rendering runs on its worker threads. Load average at "
+        f"CPUs). `workers` is `jobgen serve --workers`; each process renders on its worker "
+        f"threads. Load average at "
         f"the end (other work on the machine shows here): {load[0]:.1f}, {load[1]:.1f}, "
         f"{load[2]:.1f}.",
         "",
-        "| route | requests | per second | p50 ms | p95 ms | p99 ms | max ms | failures | target |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| route | workers | requests | per second | p50 ms | p95 ms | p99 ms | max ms | failures "
+        "| target |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for run in [*runs, soak]:
+    for run in [*runs, *([soak] if soak else [])]:
         fmt = run["path"].rsplit("=", 1)[1] if "format=" in run["path"] else ""
         target = (
             f"≥ {TARGETS[fmt]:.0f}/s, p95 < {P95_TARGET_MS:.0f} ms: "
@@ -279,13 +297,15 @@ def format_report(
             else "(none)"
         )
         lines.append(
-            f"| `POST {run['path']}` | {run['requests']:,} | {run['per_second']:.0f} | "
+            f"| `POST {run['path']}` | {run['workers']} | {run['requests']:,} | "
+            f"{run['per_second']:.0f} | "
             f"{run['p50_ms']:.1f} | {run['p95_ms']:.1f} | {run['p99_ms']:.1f} | "
             f"{run['max_ms']:.1f} | {run['failures']} | {target} |"
         )
     lines += [
         "",
-        f"Server memory (resident) over the last run's {soak['requests']:,} requests, every 1,000:",
+        f"Server memory (resident, one process) over the last run's {soak.get('requests', 0):,} "
+        "requests, every 1,000:",
         "",
         "| requests | RSS MiB |",
         "|---:|---:|",

@@ -956,8 +956,16 @@ def gallery(guide: str | None, out_dir: str, employers: tuple[Path, ...], force:
     help="A guide to serve: built-in name, guide .yaml or guide text .txt (repeatable; "
     "default: mental-health-technician). The page offers a picker when there are several.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Server processes; more than 1 uses more CPUs for many clients at once.",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the studio in a web browser.")
-def serve(host: str, port: int, guides: tuple[str, ...], open_browser: bool) -> None:
+def serve(host: str, port: int, guides: tuple[str, ...], workers: int, open_browser: bool) -> None:
     """Run the posting studio (a web page) and the HTTP API until Ctrl-C.
 
     The studio at http://HOST:PORT/ is a form beside a live preview, the lint findings and
@@ -973,9 +981,9 @@ def serve(host: str, port: int, guides: tuple[str, ...], open_browser: bool) -> 
 
     import uvicorn
 
-    from .serve import LOOPBACK, create_app
+    from .serve import APP_VARIABLE, LOOPBACK, app_arguments, create_app
 
-    app = create_app(guides or (None,), host=host, port=port)
+    app = create_app(guides or (None,), host=host, port=port)  # a bad guide stops us here
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
@@ -997,10 +1005,30 @@ def serve(host: str, port: int, guides: tuple[str, ...], open_browser: bool) -> 
             err=True,
         )
     click.echo(f"jobgen studio: {url}  (API: {url}api/v1/, Ctrl-C stops it)", err=True)
-    config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="off", ws="none", http="h11"
-    )
-    server = uvicorn.Server(config)
+    settings: dict[str, Any] = {
+        "log_level": "warning",
+        "access_log": False,
+        "lifespan": "off",
+        "ws": "none",
+        "http": "h11",
+    }
+    if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        # each worker is a fresh process that builds the same app from this variable
+        os.environ[APP_VARIABLE] = app_arguments(list(guides or (None,)), host, port)
+        config = uvicorn.Config(
+            "jobgen.serve:app_from_environ", factory=True, workers=workers, **settings
+        )
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+        with contextlib.suppress(KeyboardInterrupt):
+            Multiprocess(config, sockets=[sock]).run()
+        click.echo("jobgen: server stopped", err=True)
+        return
+    server = uvicorn.Server(uvicorn.Config(app, **settings))
     if open_browser:
         import threading
         import webbrowser

@@ -427,3 +427,23 @@ def test_several_guides_and_the_guide_parameter(tmp_path: Path, guide_text: str)
             json_body={"setting": "inpatient", "education": "associate"},
         )
         assert status == 200 and body.startswith(b"# Care Aide")
+
+
+def test_worker_processes_serve_the_same_bytes(tmp_path: Path, guide_text: str) -> None:
+    text = tmp_path / "care-aide.txt"
+    text.write_text(guide_text.replace("Mental Health Technician", "Care Aide"))
+    args = ("--workers", "2", "--guide", "mental-health-technician", "--guide", text.name)
+    with running_server(tmp_path, *args) as server:  # the guide file relative to the cwd
+        for fmt in ("md", "docx"):
+            bodies = {
+                server.request(f"/api/v1/render?format={fmt}", json_body=FIELDS)[2]
+                for _ in range(6)
+            }
+            assert bodies == {generate(values=FIELDS, environ=ENV, fmt=fmt)}
+        slug = json.loads(server.request("/api/v1/guides")[2])[1]["slug"]
+        status, _, body = server.request(
+            f"/api/v1/render?guide={slug}",
+            json_body={"setting": "inpatient", "education": "associate"},
+        )
+        assert status == 200 and body.startswith(b"# Care Aide")
+        assert server.request("/", headers={"Host": "evil.example"})[0] == 403

@@ -12,7 +12,35 @@ Library use (any ASGI server runs the app)::
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+from typing import Any
+
 from .app import API_PREFIX, create_app
 from .guard import LOOPBACK, allowed_hosts
 
-__all__ = ["API_PREFIX", "LOOPBACK", "allowed_hosts", "create_app"]
+__all__ = [
+    "API_PREFIX",
+    "APP_VARIABLE",
+    "LOOPBACK",
+    "allowed_hosts",
+    "app_from_environ",
+    "create_app",
+]
+
+APP_VARIABLE = "JOBGEN_SERVE_APP"
+"""Holds ``create_app``'s arguments as JSON for worker processes (``jobgen serve --workers``),
+which uvicorn starts afresh and which build their app with :func:`app_from_environ`."""
+
+
+def app_arguments(guides: list[str | None], host: str, port: int) -> str:
+    """The JSON :func:`app_from_environ` reads: guide files made absolute."""
+    resolved = [str(Path(g).resolve()) if g and Path(g).exists() else g for g in guides]
+    return json.dumps({"guides": resolved, "host": host, "port": port})
+
+
+def app_from_environ() -> Any:
+    """The app described by :data:`APP_VARIABLE` (an app factory for uvicorn's workers)."""
+    arguments = json.loads(os.environ[APP_VARIABLE])
+    return create_app(arguments["guides"], host=arguments["host"], port=arguments["port"])
