@@ -256,6 +256,23 @@ def test_lint_is_the_cli_json_report(server: Server, tmp_path: Path) -> None:
     assert json.loads(body) == json.loads(cli.stdout)
 
 
+def test_lint_takes_the_cli_rule_options(server: Server) -> None:
+    plain = json.loads(server.request("/api/v1/lint", json_body=FIELDS)[2])
+    assert plain["readability"] is not None
+    status, _, body = server.request(
+        "/api/v1/lint?disable=readability&max_grade=5", json_body=FIELDS
+    )
+    assert status == 200
+    report = json.loads(body)
+    assert report["readability"] is None
+    assert all(f["rule"] != "readability" for f in report["findings"])
+    status, _, body = server.request("/api/v1/lint?disable=nosuchrule", json_body=FIELDS)
+    assert status == 400
+    assert "unknown rule 'nosuchrule'" in errors(body)[0]["message"]
+    status, _, body = server.request("/api/v1/lint?max_grade=hard", json_body=FIELDS)
+    assert status == 400
+
+
 def test_batch_zip_holds_postings_and_manifest(server: Server) -> None:
     rows = [
         {**DOTTED, "requisition_id": "A-1"},

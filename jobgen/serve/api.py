@@ -204,12 +204,26 @@ def disposition(posting: Posting, fmt: str) -> str:
     return f'attachment; filename="{safe_stem(words)}.{fmt}"'
 
 
-def lint_report(served: ServedGuide, values: Mapping[str, Any]) -> dict[str, Any]:
-    """``jobgen lint --json`` for these fields."""
-    from ..lint import lint_composed
+def lint_report(
+    served: ServedGuide,
+    values: Mapping[str, Any],
+    *,
+    disable: Sequence[str] = (),
+    enable: Sequence[str] = (),
+    max_grade: str | None = None,
+) -> dict[str, Any]:
+    """``jobgen lint --json [--disable R] [--enable R] [--max-grade N]`` for these fields."""
+    from ..lint import LintConfig, lint_composed
 
+    grade = 12.0
+    if max_grade is not None:
+        try:
+            grade = float(max_grade)
+        except ValueError:
+            raise UsageError(f"max_grade {max_grade!r} is not a number") from None
+    config = LintConfig(max_grade=grade, disable=frozenset(disable), enable=frozenset(enable))
     posting = compose(served.guide, options_for(served, values))
-    return lint_composed(posting).to_dict()
+    return lint_composed(posting, config=config).to_dict()
 
 
 def preview(served: ServedGuide, values: Mapping[str, Any]) -> dict[str, Any]:

@@ -211,6 +211,18 @@ class _Server:
         description: The report of `jobgen lint --json` for the posting these fields render.
         parameters:
           - {name: guide, in: query, required: false, schema: {type: string}}
+          - name: disable
+            in: query
+            description: rules to turn off, comma-separated (as --disable)
+            schema: {type: string}
+          - name: enable
+            in: query
+            description: rules to turn on, comma-separated (as --enable)
+            schema: {type: string}
+          - name: max_grade
+            in: query
+            description: highest Flesch-Kincaid grade before the readability warning
+            schema: {type: number, default: 12}
         requestBody:
           required: true
           content:
@@ -225,8 +237,21 @@ class _Server:
           422: {$ref: "#/components/responses/BadFields"}
         """
         served = self.served(request)
+        query = request.query_params
+
+        def rules(name: str) -> list[str]:
+            return [r.strip() for item in query.getlist(name) for r in item.split(",") if r.strip()]
+
         values, _ = await self.fields(request)
-        return JSONResponse(await self.call(api.lint_report, served, values))
+        report = await self.call(
+            api.lint_report,
+            served,
+            values,
+            disable=rules("disable"),
+            enable=rules("enable"),
+            max_grade=query.get("max_grade"),
+        )
+        return JSONResponse(report)
 
     async def preview(self, request: Request) -> JSONResponse:
         """
