@@ -7,27 +7,31 @@ Library use::
     guide = jobgen.load_guide()                      # the built-in Mental Health Technician
     options = jobgen.load_options(guide, values={"setting": "inpatient", "education": "associate",
                                                  "employer": {"name": "Riverside"}})
-    posting = jobgen.compose(guide, options)
-    markdown = jobgen.render(posting, "md").decode()
+    posting = jobgen.compose.compose(guide, options)
+    markdown = jobgen.render.render(posting, "md").decode()
 
 or in one call: ``jobgen.generate(values={...}, fmt="md")``; ``jobgen.generate_document`` also
 returns the composed posting, its Markdown and any warnings.
+
+``jobgen.compose`` and ``jobgen.render`` are modules (``import jobgen.render.markdown`` works
+like any import); their functions of the same name are ``jobgen.compose.compose`` and
+``jobgen.render.render``.
 """
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from . import render  # light: the renderers themselves load on first use
 from .errors import JobgenError, UsageError, ValidationError
-from .render import FORMATS, render  # light: the renderers themselves load on first use
+from .render import FORMATS
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .compose import Posting, compose
+    from . import compose
+    from .compose import Posting
     from .employer import EmployerOptions, load_options
     from .guide import Guide, load_guide
     from .render import Rendered
@@ -68,7 +72,7 @@ def load_posting(
     ``JOBGEN_*`` variables in ``environ`` (default ``os.environ``; pass ``{}`` to ignore the
     environment), ``assignments`` (``"key=value"``), then ``setting`` and ``education``.
     """
-    from .compose import compose
+    from .compose import compose as compose_posting
     from .employer import load_options
     from .guide import Guide, load_guide
 
@@ -82,7 +86,7 @@ def load_posting(
         setting=setting,
         education=education,
     )
-    return compose(g, options)
+    return compose_posting(g, options)
 
 
 def generate_document(
@@ -133,7 +137,7 @@ def generate(
         assignments=assignments,
         environ=environ,
     )
-    return render(
+    return render.render(
         posting,
         fmt,
         template=Path(template) if template else None,
@@ -147,18 +151,19 @@ _LAZY = {
     "EmployerOptions": "employer",
     "Guide": "guide",
     "Posting": "compose",
-    "compose": "compose",
     "load_guide": "guide",
     "load_options": "employer",
 }
 
 
 def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name == "compose":  # the module: importing it binds the name here
+        return importlib.import_module(".compose", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'jobgen' has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
@@ -166,16 +171,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
-
-
-class _Package(types.ModuleType):
-    """Importing the submodule ``jobgen.compose`` would bind the module over the function
-    ``jobgen.compose``; the function keeps the name, as it did when imports were eager."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

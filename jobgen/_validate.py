@@ -21,27 +21,12 @@ _BIDI_OVERRIDES = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 The marks U+200E/U+200F (and U+061C) are allowed: right-to-left text needs them."""
 
 
-_ANY_PROBLEM = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
-)
-"""Every character :func:`text_problem` looks for, in one class: most text has none of them,
-and one search says so (four would scan it four times)."""
-
-
 def text_problem(value: str, *, multiline: bool = False) -> tuple[str, str] | None:
     """Why ``value`` cannot go into a document, as ``(problem, hint)``; ``None`` when it can.
 
     Refused: control characters (tab and, in ``multiline`` text, line breaks are fine), lone
     surrogates (broken text, which no file encoding can hold) and bidirectional overrides.
     """
-    if (multiline or ("\t" not in value and "\n" not in value.strip())) and not (
-        _ANY_PROBLEM.search(value)
-    ):
-        return None
-    return _text_problem(value, multiline=multiline)
-
-
-def _text_problem(value: str, *, multiline: bool) -> tuple[str, str] | None:
     if bad := _SURROGATE.search(value):
         return (
             f"contains a lone surrogate U+{ord(bad.group()):04X}, which is not a character "

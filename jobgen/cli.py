@@ -290,7 +290,7 @@ def _lint_rules_table() -> str:
     "-d",
     "--out-dir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),  # a str: run_batch refuses '' (Path('') is '.')
     metavar="DIR",
     help="Folder for the postings and manifest.json (created if missing).",
 )
@@ -370,7 +370,7 @@ def _lint_rules_table() -> str:
 @click.option("--dry-run", is_flag=True, help="Validate and render every row; write nothing.")
 def batch(
     input_path: str,
-    out_dir: Path,
+    out_dir: str,
     formats: tuple[str, ...],
     jobs: int | None,
     name_pattern: str | None,
@@ -402,6 +402,7 @@ def batch(
       cat rows.jsonl | jobgen batch - --input-format jsonl -d out --manifest - | jq .status
     """
     from .batch import DEFAULT_NAME_PATTERN, BatchInterrupted, RowResult, run_batch
+    from .guide import load_guide
 
     if manifest not in (None, "-"):
         raise UsageError(
@@ -411,28 +412,7 @@ def batch(
         )
     # sys.stdin's bytes (click.get_binary_stream is deprecated since Click 8.5)
     source: Any = sys.stdin.buffer if input_path == "-" else Path(input_path)
-    show_bar = sys.stderr.isatty()
-    bars = contextlib.ExitStack()
-    bar: Any = None
-    shown = 0
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar, shown
-        if not show_bar or total == 0:
-            return
-        if bar is None:
-            bar = bars.enter_context(
-                click.progressbar(
-                    length=total,
-                    label="Rendering",
-                    file=sys.stderr,
-                    show_pos=True,
-                    update_min_steps=max(1, total // 200),
-                )
-            )
-        bar.update(done - shown)  # bar.pos lags behind when updates are batched
-        shown = done
-
+    bar = _ProgressBar(sys.stderr.isatty())
     streaming = manifest == "-"
 
     def stream(row: RowResult) -> None:
@@ -448,7 +428,11 @@ def batch(
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
 
-    with bars:
+    loaded = load_guide(guide)
+    # what is loaded now lives until the end: keep it out of every garbage collection's way
+    # (and, in forked workers, out of the pages a collection would copy)
+    gc.freeze()
+    with bar, _StopOnSignals() as stop:
         try:
             result = run_batch(
                 source,
@@ -456,19 +440,21 @@ def batch(
                 formats=formats,
                 input_format=input_format,
                 input_name="stdin" if input_path == "-" else None,
-                guide=guide,
+                guide=loaded,
                 employer_file=employer,
                 assignments=assignments,
                 template=template,
                 reference_docx=reference_docx,
-                name_pattern=name_pattern or DEFAULT_NAME_PATTERN,
+                name_pattern=DEFAULT_NAME_PATTERN if name_pattern is None else name_pattern,
                 jobs=jobs,
                 force=force,
                 dry_run=dry_run,
                 lint=run_lint,
                 on_result=stream if streaming else None,
-                progress=progress,
+                progress=bar.update,
                 keep_results=False,  # the manifest has every row; keep only what is shown
+                cancel=stop.event,
+                worker_setup=_worker_setup,
             )
         except BatchInterrupted as exc:
             result = exc.result
@@ -478,6 +464,8 @@ def batch(
     if len(errors) > MAX_ERRORS_SHOWN:
         click.echo(f"... and {len(errors) - MAX_ERRORS_SHOWN} more errors", err=True)
     counts = f"{result.ok} ok, {result.failed} failed, {result.skipped} skipped"
+    if result.changed:
+        counts += f", {result.changed} changed (add --force to replace them)"
     if result.dry_run:
         click.echo(f"dry run: {counts}; nothing was written", err=True)
     elif result.interrupted:
@@ -487,8 +475,86 @@ def batch(
         )
     else:
         click.echo(f"{counts} → {out_dir} (manifest.json)", err=True)
-    if result.exit_code:
-        click.get_current_context().exit(result.exit_code)
+    if result.manifest_error:
+        click.echo(f"jobgen: the manifest was not written: {result.manifest_error}", err=True)
+    code = 128 + stop.signal if result.interrupted and stop.signal else result.exit_code
+    if code:
+        click.get_current_context().exit(code)
+
+
+class _ProgressBar:
+    """A progress bar on a terminal (nothing otherwise), in how much of the input was read."""
+
+    def __init__(self, shown: bool) -> None:
+        self.shown = shown
+        self.bars = contextlib.ExitStack()
+        self.bar: Any = None
+        self.at = 0
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bars.close()
+
+    def update(self, done: int, total: int | None) -> None:
+        if not self.shown or not total:
+            return
+        if self.bar is None:
+            self.bar = self.bars.enter_context(
+                click.progressbar(
+                    length=total, label="Rendering", file=sys.stderr, show_percent=True
+                )
+            )
+        self.bar.update(done - self.at)
+        self.at = done
+
+
+class _StopOnSignals:
+    """While a batch runs, SIGINT, SIGTERM and SIGHUP stop it as Ctrl-C does: the first sets
+    :attr:`event` (no new rows; the running ones finish and are recorded), a second raises
+    KeyboardInterrupt (stop at once). :attr:`signal` is the first one's number."""
+
+    NAMES = ("SIGINT", "SIGTERM", "SIGHUP")
+
+    def __init__(self) -> None:
+        import threading
+
+        self.event = threading.Event()
+        self.signal = 0
+        self.previous: dict[int, Any] = {}
+
+    def handle(self, signum: int, frame: Any) -> None:
+        if self.event.is_set():
+            raise KeyboardInterrupt
+        self.signal = signum
+        self.event.set()
+
+    def __enter__(self) -> _StopOnSignals:
+        import signal
+
+        for name in self.NAMES:
+            number = getattr(signal, name, None)
+            if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+                self.previous[number] = signal.signal(number, self.handle)  # nohup: stays off
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        for number, handler in self.previous.items():
+            signal.signal(number, handler)
+
+
+def _worker_setup() -> None:
+    """A batch's worker processes leave SIGINT, SIGTERM and SIGHUP to the jobgen process, which
+    stops them once the chunks they hold are finished and recorded."""
+    import signal
+
+    for name in _StopOnSignals.NAMES:
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, signal.SIG_IGN)
 
 
 MAX_ERRORS_SHOWN = 20
@@ -806,11 +872,16 @@ def guide_import(text: str, output: str | None, force: bool) -> None:
     TEXT is a UTF-8 text file, or '-' for stdin, written like the Mental Health Technician
     guide: a title line ("<Occupation> Job Description"), headed sections of
     "Label: description" lines, notes, a conclusion and an FAQ (question, '+', answer).
-    Sections are recognised by their headings; unknown ones are kept as kind "other".
+    Sections are recognised by their headings; a heading the importer cannot place is kept as
+    kind "other" and named in a warning (on stderr; the exit code stays 0).
+
+    The file also holds a DRAFT tailoring layer: the guide's prose in posting voice (duties in
+    the imperative, requirements phrased as requirements, no career advice, nothing about other
+    employers). Review and edit it before publishing; see docs/guide-import.md.
     """
     from ._yaml import read_stream
     from .guide import describe_guide, guide_from_data
-    from .guide_import import dump_guide_yaml, import_guide_file, import_guide_text
+    from .guide_import import dump_guide_yaml, guide_warnings, import_guide_file, import_guide_text
     from .output import write_atomic
 
     if text == "-":
@@ -819,18 +890,28 @@ def guide_import(text: str, output: str | None, force: bool) -> None:
     else:
         data = import_guide_file(text)
     document = dump_guide_yaml(data)
+    source = text if output in (None, "-") else output
+    imported = guide_from_data(data, source)
     if output in (None, "-"):
         click.echo(document, nl=False)
+        for warning in guide_warnings(imported):
+            click.echo(f"warning: {warning}", err=True)
         return
     assert output is not None
     path = write_atomic(output, document.encode("utf-8"), force=force)
-    info = describe_guide(guide_from_data(data, str(path)))
+    info = describe_guide(imported)
     click.echo(f"wrote {path}: the {info['occupation']} guide", err=True)
     for s in info["sections"]:
         click.echo(f"  {s['kind']:<17} {s['heading']} ({_counts(s)})", err=True)
     click.echo(
         f"  notes: {info['notes']}, FAQ entries: {info['faq']}, "
         f"conclusion: {'yes' if info['conclusion'] else 'no'}",
+        err=True,
+    )
+    for warning in guide_warnings(imported):
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"the tailoring layer in {path} is a draft: review it before publishing postings",
         err=True,
     )
     click.echo(f"use it with: jobgen options --guide {path}", err=True)
@@ -847,14 +928,24 @@ def _counts(section: dict[str, Any]) -> str:
 
 @guide.command("validate")
 @click.argument("file", metavar="FILE")
-def guide_validate(file: str) -> None:
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 when there are warnings (such as an unplaced section)."
+)
+def guide_validate(file: str, strict: bool) -> None:
     """Check a guide file (.yaml, or a guide text .txt) and say what it holds.
 
     Exits 0 when the guide can be used, 1 with the file, line and problem when it cannot.
+    Warnings (on stderr) name what postings will lack: a section the importer could not place,
+    no skills or growth section. With --strict, warnings exit 1.
     """
     from .guide import describe_guide, load_guide
+    from .guide_import import guide_warnings
 
-    info = describe_guide(load_guide(file))
+    loaded = load_guide(file)
+    warnings = guide_warnings(loaded)
+    for warning in warnings:
+        click.echo(f"{file}: warning: {warning}", err=True)
+    info = describe_guide(loaded)
     tailored = info["tailoring"]
     layer = (
         f"tailoring for {len(tailored['settings'])} of {len(info['settings'])} settings and "
@@ -862,10 +953,13 @@ def guide_validate(file: str) -> None:
         if tailored["settings"] or tailored["education"]
         else "no tailoring layer (postings are tailored from the guide's own text)"
     )
+    verdict = "ok" if not warnings else f"usable, {len(warnings)} warning(s)"
     click.echo(
-        f"{file}: ok: the {info['occupation']} guide, {len(info['sections'])} sections, "
+        f"{file}: {verdict}: the {info['occupation']} guide, {len(info['sections'])} sections, "
         f"{len(info['settings'])} settings, {len(info['education'])} education levels; {layer}"
     )
+    if strict and warnings:
+        sys.exit(1)
 
 
 @guide.command("show")

@@ -186,7 +186,8 @@ def _skills(guide: Guide, et: EducationTailoring, words: _Words) -> tuple[Entry,
     entries = []
     for item in guide.skills:
         if item.slug in et.skills:
-            text = et.skills[item.slug]
+            own = et.skills[item.slug]
+            text = None if own is None else words.pick(own)
         else:
             text = guide.tailoring.skills.get(item.slug, item.description)
         if text:  # None: the guide keeps this skill out of postings
@@ -207,20 +208,19 @@ def _growth(guide: Guide, et: EducationTailoring, words: _Words) -> tuple[Entry,
     return tuple(entries)
 
 
-def _hiring(employer: str, options: EmployerOptions, where: str) -> str:
-    """The summary's first sentence. A title with a comma ("Technician, Nights") ends the
-    sentence after a colon, so the place never reads as part of the title."""
+def _hiring(employer: str, options: EmployerOptions, location: str) -> str:
+    """The summary's first sentence. It ends with the title, so a title with a comma
+    ("Technician, Nights") never runs into the place."""
     title = options.title
+    if location and options.workplace != "remote":
+        employer += f" in {location}" + ("," if "," in location else "")
+    remote = ""
+    if options.workplace == "remote":
+        remote = f" to work remotely from {location}" if location else " to work remotely"
     if options.employment_type == "internship":
-        kind = "an internship"
-    else:
-        phrase = EMPLOYMENT_LABELS[options.employment_type].lower()
-        kind = f"{_article(phrase)} {phrase}"
-    if "," in title:
-        return f"{employer} is hiring for {kind} position{where}: {title}."
-    if options.employment_type == "internship":
-        return f"{employer} offers {_article(title)} {title} internship{where}."
-    return f"{employer} is hiring {kind} {title}{where}."
+        return f"{employer} offers an internship as {_article(title)} {title}{remote}."
+    phrase = EMPLOYMENT_LABELS[options.employment_type].lower()
+    return f"{employer} is hiring {_article(phrase)} {phrase} {title}{remote}."
 
 
 def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = None) -> Posting:
@@ -242,11 +242,6 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
     employer = options.employer.name
     location = options.location.display()
     workplace = options.workplace
-    where = ""
-    if workplace == "remote":
-        where = " (remote)" if not location else f" (remote, {location})"
-    elif location:
-        where = f" in {location}"
     kind = EMPLOYMENT_LABELS[options.employment_type]
 
     if t.summary or st.summary:
@@ -254,7 +249,7 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
     else:  # an untailored guide: its introduction says what the job is; the setting has one
         about = _join(_opening(guide.introduction) or setting.description)
     level = words.pick(et.summary)
-    summary = tuple(p for p in (_join(_hiring(employer, options, where), about), level) if p)
+    summary = tuple(p for p in (_join(_hiring(employer, options, location), about), level) if p)
 
     required = [words.fill(r) for r in pick_all(et.required, words.facts)]
     required = required or [_sentence(education.name)]

@@ -131,7 +131,7 @@ class EducationTailoring:
     intro: Text = ()
     required: Text = ()
     preferred: Text = ()
-    skills: Mapping[str, str | None] = field(default_factory=dict)
+    skills: Mapping[str, Text | None] = field(default_factory=dict)
     growth: Mapping[str, str | None] = field(default_factory=dict)
     growth_lead: str = ""
     duties: Text = ()
@@ -512,6 +512,16 @@ class _Reader:
             found[key] = None if x is None and nullable else _str(x, kat, f"{name}.{key}")
         return found
 
+    def variant_texts(self, value: Any, at: str, name: str, kind: str) -> dict[str, Text | None]:
+        """``{item-slug: TEXT|VARIANTS|null}`` (``null``: the item is left out)."""
+        sub = _mapping(value, at, name)
+        found: dict[str, Text | None] = {}
+        for key, x in sub.items():
+            kat = v.where(self.src, sub, key)
+            self.item_key(kind, key, kat, name)
+            found[key] = None if x is None else self.text(x, kat, f"{name}.{key}")
+        return found
+
     def setting(self, slug: str, raw: Any, at: str) -> SettingTailoring:
         name = f"tailoring.settings.{slug}"
         sm = _mapping(raw, at, name)
@@ -555,7 +565,7 @@ class _Reader:
             intro=self.text(em.get("intro"), at, f"{name}.intro"),
             required=self.items(em.get("required"), at, f"{name}.required"),
             preferred=self.items(em.get("preferred"), at, f"{name}.preferred"),
-            skills=self.texts(em.get("skills"), at, f"{name}.skills", "skills", nullable=True),
+            skills=self.variant_texts(em.get("skills"), at, f"{name}.skills", "skills"),
             growth=self.texts(em.get("growth"), at, f"{name}.growth", "growth", nullable=True),
             growth_lead=lead,
             duties=self.items(em.get("duties"), at, f"{name}.duties"),

@@ -161,14 +161,6 @@ def safe_stem(text: str, *, fallback: str = "posting", limit: int = MAX_NAME) ->
     empty (``fallback``) and never a Windows reserved device name (``con`` becomes
     ``con-posting``).
     """
-    if text.isascii():  # "BENCH-00001" → "bench-00001": what the steps below return for it
-        lowered = text.lower()
-        if (
-            len(lowered) <= limit
-            and _SAFE_STEM.fullmatch(lowered)
-            and lowered not in WINDOWS_RESERVED
-        ):
-            return lowered
     stem = slugify(text)
     if len(stem) > limit:
         cut = stem[: limit + 1]  # end at a word when one ends in the second half

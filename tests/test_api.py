@@ -15,9 +15,9 @@ VALUES = {"setting": "sud", "education": "hs", "employer": {"name": "New Dawn"}}
 def test_generate_equals_the_steps_it_stands_for():
     guide = jobgen.load_guide()
     options = jobgen.load_options(guide, values=VALUES, environ={})
-    by_steps = jobgen.render(jobgen.compose(guide, options), "md")
+    by_steps = jobgen.render.render(jobgen.compose.compose(guide, options), "md")
     assert jobgen.generate(values=VALUES, environ={}) == by_steps
-    assert jobgen.load_posting(values=VALUES, environ={}) == jobgen.compose(guide, options)
+    assert jobgen.load_posting(values=VALUES, environ={}) == jobgen.compose.compose(guide, options)
 
 
 def test_generate_document_carries_posting_markdown_and_bytes():

@@ -26,6 +26,7 @@ import jobgen.batch
 from jobgen.batch import (
     BatchInterrupted,
     Row,
+    RowResult,
     assign_names,
     check_name_pattern,
     open_input,
@@ -239,7 +240,7 @@ def test_input_format_from_extension_or_flag(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="cannot tell the format"):
         open_input(path)
     assert rows_of(path, input_format="jsonl")[0].values == {"setting": "in", "education": "hs"}
-    assert open_input(io.BytesIO(b""), input_format="csv").name == "stdin"
+    assert open_input(io.BytesIO(b"setting\n"), input_format="csv").name == "stdin"
     with pytest.raises(UsageError, match="--input-format"):
         open_input(io.BytesIO(b"x"))
 
@@ -301,7 +302,7 @@ def test_collisions_get_deterministic_suffixes() -> None:
     ]
 
 
-def test_default_names_use_requisition_id_or_padded_row(guide: Guide) -> None:
+def test_default_names_use_requisition_id_or_the_row_number(guide: Guide) -> None:
     rows = [
         Row(i, f"r{i}", {"employer.name": "Acme", "setting": "in", "education": "hs"})
         for i in range(1, 11)
@@ -311,9 +312,9 @@ def test_default_names_use_requisition_id_or_padded_row(guide: Guide) -> None:
     )
     rows[4] = Row(5, "r5", {"setting": "nowhere", "salary.min": "lots"})  # bad rows get names too
     names = assign_names(guide, rows)
-    assert names[0] == "01-acme-inpatient-facilities"
+    assert names[0] == "1-acme-inpatient-facilities"  # not padded: adding rows renames nothing
     assert names[2] == "req-7-acme-substance-abuse-treatment-facilities"
-    assert names[4] == "05-nowhere"
+    assert names[4] == "5-nowhere"
     assert names[9] == "10-acme-inpatient-facilities"
 
 
@@ -382,7 +383,14 @@ def test_manifest_records_every_row(runner: CliRunner, tmp_path: Path) -> None:
     result = batch(runner, str(src), "-d", str(out), "-f", "md", "-f", "json", "-j", "1")
     assert result.exit_code == 1
     data = manifest(out)
-    assert data["summary"] == {"rows": 4, "ok": 2, "error": 2, "skipped": 0, "not_run": 0}
+    assert data["summary"] == {
+        "rows": 4,
+        "ok": 2,
+        "error": 2,
+        "changed": 0,
+        "skipped": 0,
+        "not_run": 0,
+    }
     assert data["formats"] == ["md", "json"] and data["interrupted"] is False
     assert data["input"] == str(src) and data["name_pattern"] == "{id}-{employer}-{setting}"
     first, second, third, fourth = data["postings"]
@@ -433,14 +441,14 @@ def test_same_input_gives_the_same_bytes_with_any_number_of_workers(tmp_path: Pa
     assert (tmp_path / "one" / "manifest.json").read_bytes() == (
         tmp_path / "two" / "manifest.json"
     ).read_bytes()
-    assert one.postings[1].name == "02-same-name-outpatient-clinics"
+    assert one.postings[1].name == "2-same-name-outpatient-clinics"
 
 
 def test_workers_started_by_spawn_as_on_macos_and_windows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """ "spawn" pickles the guide, the defaults and the template path into each worker."""
-    monkeypatch.setattr(jobgen.batch, "START_METHOD", "spawn")
+    monkeypatch.setattr(jobgen.batch.scheduler, "START_METHOD", "spawn")
     employer = tmp_path / "e.yaml"
     employer.write_text("employer: {name: Spawned Co}\nlocation: {city: Akron, country: US}\n")
     src = write_csv(
@@ -599,8 +607,15 @@ def test_second_run_without_force_leaves_every_file_untouched(
     (out / "8-employer-7-substance-abuse-treatment-facilities.json").unlink()
 
     second = batch(runner, str(src), "-d", str(out), "-f", "md,json")
-    assert second.exit_code == 0, second.output
-    assert second.stderr.endswith(f"0 ok, 0 failed, 8 skipped → {out} (manifest.json)\n")
+    assert second.exit_code == 1, second.output  # the edited file is reported, left as it is
+    assert second.stderr.endswith(
+        f"0 ok, 0 failed, 7 skipped, 1 changed (add --force to replace them) → {out} "
+        "(manifest.json)\n"
+    )
+    assert (
+        f"{edited.name} differs from what this row renders now and was left as it was; "
+        "add --force to replace"
+    ) in second.stderr
     recreated = out / "8-employer-7-substance-abuse-treatment-facilities.json"
     for path, (body, mtime) in before.items():
         if path.name != "manifest.json" and path != recreated:
@@ -608,7 +623,7 @@ def test_second_run_without_force_leaves_every_file_untouched(
     assert recreated.read_bytes() == before[recreated][0]
     assert edited.read_text() == "my edits"
     entries = manifest(out)["postings"]
-    assert {e["status"] for e in entries} == {"skipped"}
+    assert [e["status"] for e in entries] == ["changed"] + ["skipped"] * 7
     assert entries[0]["files"][0] == {
         "format": "md",
         "path": edited.name,
@@ -647,11 +662,11 @@ def test_dry_run_validates_every_row_and_writes_nothing(runner: CliRunner, tmp_p
     assert [line["status"] for line in lines] == ["ok", "error", "ok"]
     assert lines[1]["field"] == "education"
     assert all(f["written"] is False and f["sha256"] for f in lines[0]["files"])
-    # an existing file would be skipped
+    # an existing file with other text would be reported changed
     out.mkdir()
     (out / "1-employer-1-outpatient-clinics.md").write_text("keep")
     again = batch(runner, str(src), "-d", str(out), "--dry-run")
-    assert "dry run: 1 ok, 1 failed, 1 skipped" in again.stderr
+    assert "dry run: 1 ok, 1 failed, 0 skipped, 1 changed" in again.stderr
     assert sorted(p.name for p in out.iterdir()) == ["1-employer-1-outpatient-clinics.md"]
 
 
@@ -718,13 +733,20 @@ def test_300_rows_with_3_bad_ones(runner: CliRunner, tmp_path: Path) -> None:
     for fmt in formats:
         assert len(list(out.glob(f"*.{fmt}"))) == 297
     data = manifest(out)
-    assert data["summary"] == {"rows": 300, "ok": 297, "error": 3, "skipped": 0, "not_run": 0}
+    assert data["summary"] == {
+        "rows": 300,
+        "ok": 297,
+        "error": 3,
+        "changed": 0,
+        "skipped": 0,
+        "not_run": 0,
+    }
     errors = [(e["row"], e["field"]) for e in data["postings"] if e["status"] == "error"]
     assert errors == [(11, "setting"), (151, "education"), (300, "employer.name")]
     assert result.stderr.endswith(f"297 ok, 3 failed, 0 skipped → {out} (manifest.json)\n")
     assert all_files(tmp_path) == {src, *all_files(out)}  # nothing outside DIR
     assert len(all_files(out)) == 297 * len(formats) + 1
-    assert "001-evil-corp-inpatient-facilities.md" in {p.name for p in out.iterdir()}
+    assert "1-evil-corp-inpatient-facilities.md" in {p.name for p in out.iterdir()}
 
 
 # --------------------------------------------------------------------------- terminals and signals
@@ -769,7 +791,7 @@ def test_progress_bar_on_a_terminal_and_silence_when_piped(tmp_path: Path) -> No
         os.close(main)
     shown = b"".join(chunks).decode()
     assert done.returncode == 0
-    assert "Rendering  [" in shown and "6/6" in shown
+    assert "Rendering  [" in shown and "100%" in shown  # of the input's bytes read
     assert "6 ok, 0 failed, 0 skipped" in shown
 
 
@@ -818,20 +840,23 @@ def test_sigint_leaves_no_partial_file_and_a_manifest_of_what_finished(
 def test_library_raises_batch_interrupted_with_the_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen: list[int] = []
+    cancel = threading.Event()
 
-    def progress(done: int, total: int) -> None:
-        seen.append(done)
-        if done == 2:
-            os.kill(os.getpid(), signal.SIGINT)
+    def on_result(row: RowResult) -> None:
+        if row.row == 2:
+            cancel.set()  # as a signal handler of the caller's would
 
-    src = write_csv(tmp_path / "p.csv", [good(i) for i in range(10)])
+    src = write_csv(tmp_path / "p.csv", [good(i) for i in range(300)])
     before = signal.getsignal(signal.SIGINT)
     with pytest.raises(BatchInterrupted) as info:
-        run_batch(src, out_dir=tmp_path / "out", jobs=1, environ={}, progress=progress)
+        run_batch(
+            src, out_dir=tmp_path / "out", jobs=1, environ={}, on_result=on_result, cancel=cancel
+        )
     result = info.value.result
     assert isinstance(info.value, KeyboardInterrupt)
     assert result.interrupted and result.exit_code == 130
-    assert [r.row for r in result.postings] == [1, 2] and result.not_run == 8
-    assert manifest(tmp_path / "out")["summary"]["not_run"] == 8
-    assert signal.getsignal(signal.SIGINT) is before  # the handler is put back
+    # the chunk running when it was set is finished and recorded; the rest are counted
+    assert 0 < result.not_run < 299
+    assert [r.row for r in result.postings] == list(range(1, 301 - result.not_run))
+    assert manifest(tmp_path / "out")["summary"]["not_run"] == result.not_run
+    assert signal.getsignal(signal.SIGINT) is before  # the library installs no handler

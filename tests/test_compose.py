@@ -142,7 +142,10 @@ def test_remote_and_internship_wording(guide):
         "employment_type=internship",
         "location.region=Oregon",
     )
-    assert "Tele Co offers a Mental Health Technician internship (remote, Oregon)." in md
+    assert (
+        "Tele Co offers an internship as a Mental Health Technician to work remotely from Oregon."
+        in md
+    )
     assert "Oregon (Remote)" in md
 
 

@@ -13,8 +13,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from jobgen import compose, load_options, render
+from jobgen import load_options
+from jobgen.compose import compose
 from jobgen.errors import ValidationError
+from jobgen.render import render
 from jobgen.render._commonmark import parser
 from jobgen.render.html import _renderer, markdown_to_html, render_html, script_json
 from jobgen.render.jsonld import posting_jsonld

@@ -9,8 +9,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from jobgen import compose, load_options, render
+from jobgen import load_options
+from jobgen.compose import compose
 from jobgen.errors import ValidationError
+from jobgen.render import render
 from jobgen.render.jsonld import (
     DESCRIPTION_TAGS,
     description_html,
@@ -132,7 +134,7 @@ def test_remote_posting_has_telecommute_and_applicant_location(guide):
     assert data["experienceRequirements"]["monthsOfExperience"] == 24
     assert "identifier" not in data  # no requisition_id
     assert "directApply" not in data  # email only: no apply URL
-    assert "(remote, WA)" in data["description"]
+    assert "to work remotely from WA" in data["description"]
 
 
 def test_remote_with_only_a_country_requires_that_country(guide):
@@ -340,7 +342,10 @@ def test_description_escapes_employer_text(guide):
     data = posting_jsonld(make(guide, {**ONSITE, "employer": {"name": name}}))
     assert data["hiringOrganization"]["name"] == name
     assert "<script>" not in data["description"]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; *Acme* is hiring" in data["description"]
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt; *Acme* in Denver, CO, is hiring"
+        in data["description"]
+    )
 
 
 def test_description_follows_a_users_template(guide, tmp_path):

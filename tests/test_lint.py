@@ -500,7 +500,7 @@ RIVERSIDE = {
 def compose(**changes: object) -> Posting:
     guide = jobgen.load_guide()
     values = {**RIVERSIDE, **changes}
-    return jobgen.compose(guide, jobgen.load_options(guide, values=values, environ={}))
+    return jobgen.compose.compose(guide, jobgen.load_options(guide, values=values, environ={}))
 
 
 def test_context_from_posting() -> None:
@@ -528,16 +528,16 @@ def test_lint_posting_for_batch_manifests() -> None:
     paid = compose(salary={"min": 21.5, "max": 28, "period": "hour"})
     data = lint.lint_posting(paid, config=CONFIG)
     assert not [f for f in data["findings"] if f["severity"] == "error"]
-    markdown = jobgen.render(paid, "md").decode()
+    markdown = jobgen.render.render(paid, "md").decode()
     assert lint.lint_posting(paid, markdown=markdown, config=CONFIG) == data
 
 
 def test_placeholder_employer_counts_as_missing() -> None:
     guide = jobgen.load_guide()
     values = {"setting": "inpatient", "education": "associate", "date_posted": "2026-11-28"}
-    posting = jobgen.compose(guide, jobgen.load_options(guide, values=values, environ={}))
+    posting = jobgen.compose.compose(guide, jobgen.load_options(guide, values=values, environ={}))
     report = lint_text(
-        jobgen.render(posting, "md").decode(), context=lint.context_from_posting(posting),
+        jobgen.render.render(posting, "md").decode(), context=lint.context_from_posting(posting),
         config=CONFIG,
     )  # fmt: skip
     messages = [f.message for f in report.findings if f.rule == "completeness-required"]

@@ -142,5 +142,6 @@ def test_without_a_schedule_the_setting_says_its_usual_hours() -> None:
 def test_a_title_with_a_comma_does_not_swallow_the_place() -> None:
     text = posting("inpatient-facilities", "associate", title="Mental Health Technician, Nights")
     assert (
-        "hiring for a full-time position in Toledo, OH: Mental Health Technician, Nights." in text
+        "Lakeside Health in Toledo, OH, is hiring a full-time Mental Health Technician, Nights."
+        in text
     )

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from jobgen import compose, load_options
+from jobgen import load_options
 from jobgen.cli import cli
+from jobgen.compose import compose
 from jobgen.employer import FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -238,7 +238,7 @@ class TestYamlTypeGuesses:
         md = succeeded(runner.invoke(cli, ["render", "-e", str(f)])).replace("\\", "")
         assert md.startswith("# 1e3\n")
         assert "**NO · On, Yes · Full-time · 0x1F**" in md
-        assert "NO is hiring a full-time 1e3 in On, Yes." in md
+        assert "NO in On, Yes, is hiring a full-time 1e3." in md
         assert "2024-05-01" in md
 
     def test_the_json_view_keeps_the_literal_text(self, tmp_path):
@@ -1477,19 +1477,21 @@ class TestBatch:
     def test_a_huge_input_is_refused(self, runner, tmp_path, monkeypatch):
         import jobgen.batch
 
-        monkeypatch.setattr(jobgen.batch, "MAX_STREAM_BYTES", 10_000)
+        monkeypatch.setattr(jobgen.batch.inputs, "MAX_STREAM_BYTES", 10_000)
         rows = [["Acme", "in", "hs"]] * 1000
         src = write_rows(tmp_path / "rows.csv", ["employer.name", "setting", "education"], rows)
-        failed(
-            runner.invoke(
-                cli,
-                ["batch", "-", "--input-format", "csv", "-d", str(tmp_path / "o")],
-                input=src.read_bytes(),
-            ),
-            1,
-            "stdin: is larger than 10,000 bytes, the most jobgen reads as one batch",
+        message = "is larger than 10,000 bytes, the most jobgen reads as one batch"
+        # a file: before any row
+        failed(runner.invoke(cli, ["batch", str(src), "-d", str(tmp_path / "f")]), 1, message)
+        assert not (tmp_path / "f").exists()
+        # a pipe: the rows read before the limit are rendered; the limit is the next row's error
+        piped = runner.invoke(
+            cli,
+            ["batch", "-", "--input-format", "csv", "-d", str(tmp_path / "o")],
+            input=src.read_bytes(),
         )
-        assert not (tmp_path / "o").exists()
+        assert piped.exit_code == 1
+        assert f"stdin after row 679: {message}" in piped.stderr
 
     @pytest.mark.parametrize(
         ("content", "message"),

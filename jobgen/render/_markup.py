@@ -1,6 +1,5 @@
-"""The Markdown helpers every template uses, without Jinja2: escaping (``finalize``), links and
-dates. :mod:`jobgen.render.markdown` re-exports them; the built-in template's compiled module
-(``_posting_md.py``) is bound to them, so rendering it imports no Jinja2.
+"""The Markdown helpers every template uses: escaping (``finalize``), links and dates.
+:mod:`jobgen.render.markdown` re-exports them.
 """
 
 from __future__ import annotations
@@ -8,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-
-from .._memo import keep
 
 
 class Markdown(str):
@@ -23,19 +20,8 @@ _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _LINE_START = re.compile(r"^(\s*)([-+=>|~]|\d+(?=[.)]))", re.MULTILINE)
 
 
-# Text that escape_markdown would return unchanged: one line, none of the characters it escapes,
-# and no list, quote or heading marker (or leading blank) at its start. Most values are like this.
-_PLAIN = re.compile(r"(?![\s\-+=>|~]|\d+[.)])[^\\`*_\[\]<>#&\n]*")
-
-
 def escape_markdown(text: str) -> str:
     """Backslash-escape what CommonMark would read as markup, so text prints literally."""
-    if _PLAIN.fullmatch(text):  # nothing to escape: skip the substitutions
-        return text
-    return _escape(text)
-
-
-def _escape(text: str) -> str:
     text = _SPECIAL.sub(r"\\\1", text)
     text = _ENTITY.sub(r"\\&", text)
 
@@ -50,27 +36,13 @@ def _escape(text: str) -> str:
     return "\n".join(line.lstrip(" \t") for line in text.split("\n"))
 
 
-_ESCAPED: dict[str, str] = {}
-"""escape_markdown's results: most values are the guide's own sentences, printed again and
-again (a bounded cache: it starts afresh when full)."""
-_ESCAPED_MAX = 4096
-
-
 def _finalize(value: Any) -> str:
     """Every value a template prints passes through here (Jinja2's ``finalize``)."""
-    if type(value) is str:  # most values: plain text, mostly escaped before
-        escaped = _ESCAPED.get(value)
-        if escaped is not None:
-            return escaped
-    elif value is None:
+    if value is None:
         return ""
-    elif isinstance(value, Markdown):
+    if isinstance(value, Markdown):
         return value
-    text = str(value)
-    escaped = _ESCAPED.get(text)
-    if escaped is None:
-        escaped = keep(_ESCAPED, text, escape_markdown(text), _ESCAPED_MAX)
-    return escaped
+    return escape_markdown(str(value))
 
 
 def md_link(text: str, url: str) -> Markdown:

@@ -4,32 +4,25 @@ Every value a template prints is escaped for Markdown (``finalize``), so an empl
 ``*Acme* <b>`` prints literally. Users' templates run in a bounded Jinja2 sandbox
 (:class:`jobgen.render._sandbox.BoundedEnvironment`) with ``StrictUndefined``: no unsafe
 attributes, no changing lists in place, and limits on what one rendering may build (see the
-``MAX_*`` values). The built-in template is jobgen's own code: ``tools/build_caches.py`` compiles
-it ahead of time to plain Python (``_posting_md.py``, by :mod:`jobgen.render._aot`), so rendering
-it imports no Jinja2. That module is used while it holds exactly the template file's text;
-otherwise the file is compiled by Jinja2 in a plain ``Environment`` with the sandbox's settings
-(the sandbox's checks on every attribute and call would guard nothing there): the same output.
-Jinja2 is imported only for users' templates, that fallback, and errors.
+``MAX_*`` values). The built-in template is jobgen's own code, compiled once per process in a
+plain ``Environment`` with the same settings (see :class:`Templates`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
-import functools
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from .._resources import template_path
 from .._yaml import MAX_TEMPLATE_BYTES, read_text
 from ..compose import Posting
-from ..errors import JobgenError, TemplateError
+from ..errors import TemplateError
 from ._markup import (
     FILTERS,
     GLOBALS,
     Markdown,
-    _escape,
     _finalize,
     escape_markdown,
     long_date,
@@ -43,8 +36,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_TEMPLATE",
+    "TEMPLATES",
     "Markdown",
-    "_escape",
+    "Templates",
     "_finalize",
     "escape_markdown",
     "load_template",
@@ -55,8 +49,6 @@ __all__ = [
 ]
 
 DEFAULT_TEMPLATE = "posting.md.j2"
-COMPILED_PATH = Path(__file__).resolve().with_name("_posting_md.py")
-"""The built-in template compiled to plain Python by ``tools/build_caches.py``."""
 
 MAX_OUTPUT = 2_000_000
 """Most characters one rendering may produce."""
@@ -110,22 +102,34 @@ def _settings() -> dict[str, Any]:
     }
 
 
-def _environment(loader: jinja2.BaseLoader) -> BoundedEnvironment:
+def _sandbox_environment() -> BoundedEnvironment:
+    """Users' templates' environment: bounded, sandboxed."""
     from ._sandbox import BoundedEnvironment, _guard_filter
 
-    env = BoundedEnvironment(loader=loader, **_settings())
+    env = BoundedEnvironment(**_settings())
     env.globals["md_link"] = md_link
     env.filters["long_date"] = _guard_filter("long_date", long_date)
     return env
 
 
-@functools.lru_cache(maxsize=8)
-def _compiled(path: str, mtime: float) -> jinja2.Template:
+def _trusted_environment() -> jinja2.Environment:
+    """The built-in template's environment: the sandbox's settings, unsandboxed."""
+    import jinja2
+
+    env = jinja2.Environment(**_settings())
+    env.globals.update(GLOBALS)
+    env.filters.update(FILTERS)
+    return env
+
+
+def _compile(env: jinja2.Environment, path: str) -> jinja2.Template:
+    """Compile the template file at ``path`` in ``env`` (its own: the file is the environment's
+    only template, so an ``include`` finds nothing else); errors name the file and line."""
     import jinja2
 
     source = read_text(Path(path), what="template", limit=MAX_TEMPLATE_BYTES)
     # FunctionLoader gives the template its file name, so tracebacks (and our errors) carry lines
-    env = _environment(jinja2.FunctionLoader(lambda name: (source, name, lambda: True)))
+    env.loader = jinja2.FunctionLoader(lambda name: (source, name, lambda: True))
     try:
         return env.get_template(path)
     except jinja2.TemplateSyntaxError as exc:
@@ -138,103 +142,56 @@ def _compiled(path: str, mtime: float) -> jinja2.Template:
         ) from None
 
 
-def _trusted_environment() -> jinja2.Environment:
-    """The built-in template's environment: :func:`_environment`'s settings, unsandboxed."""
-    import jinja2
+class Templates:
+    """Compiles templates with Jinja2 and keeps them, keyed by value.
 
-    env = jinja2.Environment(**_settings())
-    env.globals.update(GLOBALS)
-    env.filters.update(FILTERS)
-    return env
+    The built-in template is jobgen's own code: it is compiled once, in a plain ``Environment``
+    with the sandbox's settings (the sandbox's checks on every attribute and call would guard
+    nothing there). A user's template is compiled in its own :class:`BoundedEnvironment`, once
+    per file path and modification time (the last :data:`MAX_KEPT` of them).
+    """
 
+    MAX_KEPT = 8
 
-@functools.lru_cache(maxsize=2)
-def _builtin(path: str, mtime: float) -> jinja2.Template:
-    """The built-in template compiled by Jinja2 from the file (when the compiled module is
-    stale, or to retry a posting the compiled code could not render)."""
-    import jinja2
+    def __init__(self) -> None:
+        self._builtin: jinja2.Template | None = None
+        self._user: dict[tuple[str, float], jinja2.Template] = {}
 
-    env = _trusted_environment()
-    source = read_text(Path(path), what="template", limit=MAX_TEMPLATE_BYTES)
-    env.loader = jinja2.FunctionLoader(lambda name: (source, name, lambda: True))
-    try:
-        template = env.get_template(path)
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(
-            f"template syntax error: {exc.message}", source=f"{path}:{exc.lineno}"
-        ) from None
-    # errors name the template file and its lines, as for a user's template
-    template.name = template.filename = path
-    return template
-
-
-_BUILTIN: list[jinja2.Template] = []
-
-
-class _Compiled(NamedTuple):
-    """The built-in template compiled ahead of time (``_posting_md.py``), bound to jobgen."""
-
-    render: Callable[..., str]
-    names: tuple[str, ...]
-    """What ``render`` takes: the template's variables and jobgen's functions, in order."""
-    name: str
-    """The template file, named in errors as Jinja2's path names it."""
+    def get(self, path: Path | None = None) -> jinja2.Template:
+        """The compiled template at ``path``, or the built-in one."""
+        if path is None:
+            if self._builtin is None:
+                self._builtin = _compile(
+                    _trusted_environment(), str(template_path(DEFAULT_TEMPLATE))
+                )
+            return self._builtin
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            mtime = 0.0  # read_text reports the problem with the file's name
+        key = (str(path), mtime)
+        found = self._user.get(key)
+        if found is None:
+            found = _compile(_sandbox_environment(), key[0])
+            if len(self._user) >= self.MAX_KEPT:
+                self._user.clear()
+            self._user[key] = found
+        return found
 
 
-_COMPILED: list[_Compiled | None] = []
+TEMPLATES = Templates()
+"""The templates this process has compiled (the built-in one once per process)."""
 
 
 def load_template(path: Path | None = None) -> jinja2.Template:
-    """Compile a template with Jinja2 once per process (a user's: per file and modification
-    time; the built-in one, which is part of the installed package, once). Rendering the
-    built-in template needs none of this while its compiled module is current: see
-    :func:`prepare_template`."""
-    if path is None and _BUILTIN:
-        return _BUILTIN[0]
-    target = path if path is not None else template_path(DEFAULT_TEMPLATE)
-    try:
-        mtime = target.stat().st_mtime
-    except OSError:
-        mtime = 0.0  # read_text reports the problem with the file's name
-    if path is None:
-        _BUILTIN[:] = [_builtin(str(target), mtime)]
-        return _BUILTIN[0]
-    return _compiled(str(target), mtime)
-
-
-def _compiled_builtin() -> _Compiled | None:
-    """The built-in template's compiled code, once per process; None when the module is
-    missing or was compiled from other text than the template file's (then Jinja2 compiles the
-    file: the same output, slower)."""
-    if _COMPILED:
-        return _COMPILED[0]
-    found = None
-    compiled: Any = None
-    with contextlib.suppress(ImportError):  # the module ships with jobgen
-        from . import _posting_md as compiled
-    if compiled is not None:
-        path = template_path(DEFAULT_TEMPLATE)
-        try:
-            source = read_text(path, what="template", limit=MAX_TEMPLATE_BYTES)
-        except JobgenError:
-            source = None  # Jinja2's path reports the problem with the file's name
-        # the exact text, not a hash: comparing it costs microseconds and imports nothing
-        names = tuple(compiled.NAMES)
-        if source == compiled.TEMPLATE_SOURCE and all(
-            n in ("posting", "options") or n in GLOBALS for n in names
-        ):
-            found = _Compiled(compiled.bind(_finalize, FILTERS), names, str(path))
-    _COMPILED[:] = [found]
-    return found
+    """The compiled template at ``path`` (or the built-in one), from :data:`TEMPLATES`."""
+    return TEMPLATES.get(path)
 
 
 def prepare_template(path: Path | None = None) -> None:
-    """Get a template ready before the first posting (so a syntax error stops a batch before
-    any row): a user's is compiled by Jinja2; the built-in one imports its compiled module and
-    needs Jinja2 only when that module is stale."""
-    if path is None and _compiled_builtin() is not None:
-        return
-    load_template(path)
+    """Compile a template before the first posting, so a syntax error stops a batch before any
+    row."""
+    TEMPLATES.get(path)
 
 
 def _template_line(exc: BaseException, name: str) -> int | None:
@@ -318,19 +275,6 @@ def _render_jinja(template: Path | None, variables: dict[str, Any]) -> tuple[str
 def render_markdown(posting: Posting, *, template: Path | None = None, **context: Any) -> str:
     """Render the posting as Markdown with the built-in template or a user's ``template``."""
     variables = {"posting": posting, "options": posting.options, **context}
-    compiled = _compiled_builtin() if template is None else None
-    # a variable that replaces one of jobgen's functions goes through Jinja2, which calls it
-    if compiled is not None and context.keys().isdisjoint(GLOBALS):
-        try:
-            text = compiled.render(
-                *[variables[n] if n in variables else GLOBALS[n] for n in compiled.names]
-            )
-        except Exception:
-            # the compiled code reads a.b where Jinja2 would also try a["b"] (or give an
-            # undefined value): Jinja2 renders this posting again, with its own result or error
-            pass
-        else:
-            return _finish(text, compiled.name)
     text, name = _render_jinja(template, variables)
     return _finish(text, name)
 
