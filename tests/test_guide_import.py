@@ -993,7 +993,7 @@ def _postings(path: Path) -> tuple[Guide, dict[tuple[str, str], str]]:
         options = jobgen.load_options(
             guide, values=values, setting=s.slug, education=e.slug, environ={}
         )
-        md = jobgen.render(jobgen.compose(guide, options), "md").decode("utf-8")
+        md = jobgen.render.render(jobgen.compose.compose(guide, options), "md").decode("utf-8")
         out[(s.slug, e.slug)] = md.replace("\\", "")
     return guide, out
 

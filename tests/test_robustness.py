@@ -29,7 +29,7 @@ from jobgen.cli import cli
 from jobgen.employer import MAX_TEXT
 from jobgen.errors import ValidationError
 from jobgen.render import FORMATS
-from jobgen.render.docx import MAX_REFERENCE_BYTES
+from jobgen.render.docx.reference import MAX_REFERENCE_BYTES
 from jobgen.render.markdown import MAX_OUTPUT, MAX_STEPS
 
 ROOT = Path(__file__).resolve().parent.parent
