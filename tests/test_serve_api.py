@@ -158,6 +158,7 @@ def test_unknown_field_is_422(server: Server) -> None:
     [
         ("/api/v1/render", b"{nope", {"Content-Type": "application/json"}, 400, "not JSON"),
         ("/api/v1/render", b"[1, 2]", {"Content-Type": "application/json"}, 400, "JSON object"),
+        ("/api/v1/lint", b"[" * 100_000, {"Content-Type": "application/json"}, 400, "too deeply"),
         ("/api/v1/render?format=pdf", b"{}", {"Content-Type": "application/json"}, 400, "pdf"),
         ("/api/v1/render?guide=nurse", b"{}", {"Content-Type": "application/json"}, 400, "nurse"),
         ("/api/v1/render", b"{}", {"Content-Type": "text/plain"}, 415, "application/json"),

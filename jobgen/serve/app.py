@@ -104,6 +104,8 @@ class _Server:
             value = json.loads(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise _bad(400, f"the request body is not JSON ({exc})") from None
+        except RecursionError:
+            raise _bad(400, "the request body is nested too deeply to read") from None
         if not isinstance(value, dict):
             raise _bad(
                 400,
@@ -429,6 +431,13 @@ def create_app(
         assert isinstance(exc, RequestError)
         return JSONResponse({"errors": exc.errors}, status_code=exc.status)
 
+    async def broken(request: Request, exc: Exception) -> JSONResponse:
+        # a bug in jobgen: say so in the API's shape, as the CLI does, without a traceback
+        message = f"internal error: {type(exc).__name__}: {exc}; this is a bug in jobgen"
+        return JSONResponse(
+            {"errors": [{"field": None, "message": message, "hint": None}]}, status_code=500
+        )
+
     routes = [
         Route("/", server.studio, methods=["GET"]),
         *server.api_routes(),
@@ -437,7 +446,7 @@ def create_app(
         ),
         Mount("/static", StaticFiles(packages=[("jobgen.serve", "static")]), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={RequestError: failed})
+    app = Starlette(routes=routes, exception_handlers={RequestError: failed, Exception: broken})
     return Guard(
         app,
         hosts=allowed_hosts(host, port),
