@@ -327,7 +327,20 @@ def format_report(
         f"{cli['library_docx_ms']:.2f} ms per DOCX",
         "",
     ]
+    for fmt in ("html", "docx"):
+        alone = 1000 / cli[f"library_{fmt}_ms"]
+        best = max((r for r in runs if r["path"].endswith(f"format={fmt}")), key=_rate)
+        lines.append(
+            f"{fmt.upper()}: the library alone renders {alone:.0f}/s on one thread in this run; "
+            f"the server's best, {best['per_second']:.0f}/s with {best['workers']} worker(s), "
+            f"is {best['per_second'] / alone:.2f}× that over HTTP."
+        )
+    lines.append("")
     return "\n".join(lines)
+
+
+def _rate(run: dict[str, Any]) -> float:
+    return float(run["per_second"])
 
 
 if __name__ == "__main__":
