@@ -168,6 +168,7 @@ def cli() -> None:
       jobgen render --setting inpatient --education associate
       jobgen render -e employer.yaml -o posting.md    write a file (never overwrites)
       jobgen batch postings.csv --out-dir out         one posting per row, and a manifest
+      jobgen serve --open                             the posting studio in your web browser
 
     Exit status: 0 ok, 1 the work failed (bad data, unwritable file), 2 bad usage.
     """
