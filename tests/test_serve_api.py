@@ -340,7 +340,21 @@ def test_employer_file_save_is_the_init_file_and_reads_back(server: Server) -> N
         headers={"Content-Type": "application/yaml"},
     )
     assert status == 200
-    assert json.loads(read) == {"fields": DOTTED}
+    slugs = {"setting": "inpatient-facilities", "education": "associates-degree"}
+    assert json.loads(read) == {"fields": {**DOTTED, **slugs}}  # the form lists slugs
+    aliases = b"setting: inpatient\neducation: assoc\nworkplace: On-site\nemployment_type: gig\n"
+    status, _, read = server.request(
+        "/api/v1/employer-file/read",
+        aliases,
+        method="POST",
+        headers={"Content-Type": "application/yaml"},
+    )
+    assert json.loads(read)["fields"] == {
+        "setting": "inpatient-facilities",
+        "education": "associates-degree",
+        "workplace": "onsite",
+        "employment_type": "gig",  # kept as written: the preview names the problem
+    }
     bad = server.request(
         "/api/v1/employer-file/read",
         b"- a list",

@@ -317,3 +317,18 @@ def test_screenshot(browser: Any, server: Server, tmp_path: Path) -> None:
     if not target.is_absolute():
         target = ROOT / target
     assert browser.save_screenshot(str(target))
+
+
+def test_an_example_employer_file_with_aliases_opens(browser: Any, server: Server) -> None:
+    open_studio(browser, server)
+    browser.find_element("id", "open-file").send_keys(
+        str(ROOT / "examples" / "riverside-inpatient.yaml")
+    )
+    wait_for(
+        lambda: control(browser, "setting").get_attribute("value") == "inpatient-facilities",
+        "the alias 'inpatient' shown as its choice",
+    )
+    assert control(browser, "education").get_attribute("value") == "associates-degree"
+    wait_for(
+        lambda: "Mental Health Technician, Nights" in preview_html(browser), "the example's preview"
+    )

@@ -4,6 +4,7 @@ worker threads; each call's inputs are its own, so concurrent requests never sha
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import tempfile
@@ -282,9 +283,11 @@ def employer_yaml(served: ServedGuide, values: Mapping[str, Any]) -> str:
     return starter_yaml(served.guide, answers)
 
 
-def read_employer(data: bytes, name: str) -> dict[str, Any]:
+def read_employer(served: ServedGuide, data: bytes, name: str) -> dict[str, Any]:
     """An uploaded employer file (YAML or JSON) as form fields: dotted key → text, or a list
-    of texts for list fields. Its values are checked when the form is previewed."""
+    of texts for list fields. A choice written as an alias or prefix (``setting: inpatient``)
+    becomes its slug, as the form lists choices by slug; other values are checked when the
+    form is previewed."""
     source = safe_stem(name.rsplit(".", 1)[0], fallback="employer") + ".yaml"
     value = parse_yaml(decode_text(data, source, what="employer file"), source, literal=True)
     if not isinstance(value, Mapping):
@@ -298,6 +301,10 @@ def read_employer(data: bytes, name: str) -> dict[str, Any]:
             fields[key] = ["" if v is None else str(v) for v in item]
         else:
             fields[key] = "" if item is None else str(item)
+            if FIELD_BY_KEY[key].kind in ("setting", "education", "choice") and fields[key]:
+                # a bad value is shown as written, and the preview names the problem
+                with contextlib.suppress(JobgenError):
+                    fields[key] = parse_field(served.guide, key, fields[key])
     return fields
 
 

@@ -326,6 +326,8 @@ class _Server:
     async def read_employer(self, request: Request) -> JSONResponse:
         """
         summary: Read an employer file (YAML or JSON) into fields
+        parameters:
+          - {name: guide, in: query, required: false, schema: {type: string}}
         requestBody:
           required: true
           content:
@@ -337,9 +339,10 @@ class _Server:
           400: {$ref: "#/components/responses/BadRequest"}
           422: {$ref: "#/components/responses/BadFields"}
         """
+        served = self.served(request)
         data = await self.body(request, YAML_TYPES)
         name = request.headers.get("x-file-name", "employer file")
-        return JSONResponse({"fields": await self.call(api.read_employer, data, name)})
+        return JSONResponse({"fields": await self.call(api.read_employer, served, data, name)})
 
     async def batch(self, request: Request) -> Response:
         """

@@ -34,10 +34,12 @@
     return values;
   }
 
-  function post(path, body, params, type) {
+  function post(path, body, params, type, name) {
+    const headers = { "Content-Type": type || "application/json" };
+    if (name) headers["X-File-Name"] = name.replace(/[^\x20-\x7e]/g, "_");
     return fetch(url(path, params), {
       method: "POST",
-      headers: { "Content-Type": type || "application/json" },
+      headers: headers,
       body: type ? body : JSON.stringify(body),
     });
   }
@@ -170,6 +172,12 @@
       const value = fields[control.dataset.field];
       if (control.tagName === "SELECT" && value === undefined) {
         control.selectedIndex = 0;
+      } else if (control.tagName === "SELECT") {
+        // a value the list does not hold is shown as written, and the preview names the problem
+        if (!Array.from(control.options).some((o) => o.value === value)) {
+          control.append(new Option(value + " (not a choice)", value));
+        }
+        control.value = value;
       } else if (Array.isArray(value)) {
         control.value = value.join("\n");
       } else {
@@ -180,7 +188,7 @@
 
   async function openFile(file) {
     const text = await file.text();
-    const response = await post("/employer-file/read", text, {}, "application/yaml");
+    const response = await post("/employer-file/read", text, {}, "application/yaml", file.name);
     if (response.ok) {
       const data = await response.json();
       fill(data.fields);
