@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""jobgen's benchmark harness: every figure of issue 10, measured side by side in one run.
+"""jobgen's benchmark harness: the figures of issues 10 and 16, measured side by side in one run.
 
     python benchmarks/run.py --write      # the full run (minutes); rewrites benchmarks/RESULTS.md
     python benchmarks/run.py              # the same, printed only
@@ -9,6 +9,9 @@
 It measures the checkout it lives in (``PYTHONPATH`` points at it), with the interpreter that runs
 it, and prints medians and ratios:
 
+- the code: lines of Python in ``jobgen/``, the longest module, the most complex function
+  (``radon cc``, when radon is installed), and the one-path checks of issue 16 (no ``gc.freeze``
+  or ``signal`` outside ``cli.py``, no ``id()``-keyed cache, ``import jobgen.render.markdown``);
 - start-up: ``jobgen --help``, ``jobgen render -f md`` and ``-f docx`` as fresh processes, against
   ``python -c "import click, jinja2, yaml"`` (and ``+ docx``) as the floor;
 - per posting in one process: options, compose, Markdown, DOCX, HTML, JSON-LD (formats that are
@@ -85,6 +88,7 @@ class Report:
     posting: list[dict[str, Any]] = field(default_factory=list)
     pandoc: dict[str, Any] = field(default_factory=dict)
     batch: list[dict[str, Any]] = field(default_factory=list)
+    code: dict[str, Any] = field(default_factory=dict)
     targets: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -205,6 +209,69 @@ def machine() -> dict[str, Any]:
     )
     info["commit"] = git.stdout.strip() or "unknown"
     return info
+
+
+# --------------------------------------------------------------------------- the code
+
+
+def _radon_max() -> tuple[int, str] | None:
+    """The most complex function in jobgen/ (radon's cyclomatic complexity), or None."""
+    try:
+        from radon.complexity import cc_visit
+    except ImportError:
+        return None
+    worst = (0, "")
+    for path in sorted((ROOT / "jobgen").rglob("*.py")):
+        for block in cc_visit(path.read_text(encoding="utf-8")):
+            if block.complexity > worst[0]:
+                name = getattr(block, "fullname", block.name)
+                worst = (block.complexity, f"{path.relative_to(ROOT)}: {name}")
+    return worst
+
+
+def measure_code(report: Report) -> None:
+    """Size and shape of jobgen/ (issue 16's figures)."""
+    import re
+
+    modules = {
+        str(path.relative_to(ROOT)): path.read_text(encoding="utf-8")
+        for path in sorted((ROOT / "jobgen").rglob("*.py"))
+    }
+    lines = {name: text.count("\n") for name, text in modules.items()}
+    longest = max(lines, key=lambda name: lines[name])
+    outside_cli = sorted(
+        name
+        for name, text in modules.items()
+        if not name.endswith("cli.py")
+        and re.search(r"^\s*(import signal|from signal )|gc\.freeze\(", text, re.M)
+    )
+    keyed_by_id = sorted(
+        f"{name}:{number}"
+        for name, text in modules.items()
+        for number, line in enumerate(text.splitlines(), 1)
+        if re.search(r"\bid\([a-z_.]+\)", line.split("#", 1)[0])
+    )
+    imported = subprocess.run(
+        [sys.executable, "-c", "import jobgen.render.markdown as m; print(m.__name__)"],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+    )
+    report.code = {
+        "python_lines": sum(lines.values()),
+        "modules": len(lines),
+        "longest_module": longest,
+        "longest_module_lines": lines[longest],
+        "batch_is_package": (ROOT / "jobgen" / "batch" / "__init__.py").is_file(),
+        "signal_or_gc_freeze_outside_cli": outside_cli,
+        "id_keyed": keyed_by_id,
+        "import_render_markdown": imported.returncode == 0,
+    }
+    worst = _radon_max()
+    if worst is None:
+        report.notes.append("radon is not installed: no complexity figure (pip install radon)")
+    else:
+        report.code["max_complexity"], report.code["max_complexity_function"] = worst
 
 
 # --------------------------------------------------------------------------- start-up
@@ -553,9 +620,9 @@ def evaluate(report: Report) -> None:
     md1 = batch.get((largest, "md", 1)) if largest else None
     if md1:
         add(
-            "Markdown batch ≥ 5,000 postings/s with --jobs 1",
+            "Markdown batch ≥ 2,000 postings/s with --jobs 1 at 10,000 rows",
             f"{md1['per_second']:,.0f} postings/s ({largest:,} rows, start-up included)",
-            md1["per_second"] >= 5000,
+            md1["per_second"] >= 2000 if largest == 10_000 else None,
         )
     for command, limit in (
         ("jobgen render -e EMPLOYER -f md", 1.3),
@@ -581,15 +648,61 @@ def evaluate(report: Report) -> None:
                 f"{big:.0f} MiB at {runs[-1]['rows']:,}",
                 peak * 1.048576 < 120 and big <= small * 1.15 + 2,
             )
-        one = batch.get((largest, fmt, 1)) if largest else None
-        two = batch.get((largest, fmt, 2)) if largest else None
-        if one and two:
-            speedup = two["per_second"] / one["per_second"]
-            add(
-                f"{fmt} batch: --jobs 2 ≥ 1.7× --jobs 1",
-                f"{speedup:.2f}× ({two['per_second']:,.0f} vs {one['per_second']:,.0f} postings/s)",
-                speedup >= 1.7,
-            )
+    one = batch.get((largest, "docx", 1)) if largest else None
+    two = batch.get((largest, "docx", 2)) if largest else None
+    if one and two:  # Markdown's --jobs 2 is measured, no longer a target (issue 16)
+        speedup = two["per_second"] / one["per_second"]
+        add(
+            "DOCX batch of 10,000 rows: --jobs 2 ≥ 1.6× --jobs 1",
+            f"{speedup:.2f}× ({two['per_second']:,.0f} vs {one['per_second']:,.0f} postings/s, "
+            f"{largest:,} rows)",
+            speedup >= 1.6 if largest == 10_000 else None,
+        )
+    evaluate_code(report, add)
+
+
+def evaluate_code(report: Report, add: Callable[[str, str, bool | None], None]) -> None:
+    code = report.code
+    if not code:
+        return
+    add(
+        "jobgen/ at most 8,500 lines of Python",
+        f"{code['python_lines']:,} lines in {code['modules']} modules",
+        code["python_lines"] <= 8500,
+    )
+    add(
+        "no module above 900 lines",
+        f"longest: {code['longest_module']}, {code['longest_module_lines']:,} lines",
+        code["longest_module_lines"] <= 900,
+    )
+    if "max_complexity" in code:
+        add(
+            "no function above cyclomatic complexity 20 (radon)",
+            f"highest: {code['max_complexity']} ({code['max_complexity_function']})",
+            code["max_complexity"] <= 20,
+        )
+    add(
+        "batch is a package",
+        "jobgen/batch/" if code["batch_is_package"] else "batch.py",
+        code["batch_is_package"],
+    )
+    outside = code["signal_or_gc_freeze_outside_cli"]
+    add(
+        "no gc.freeze or signal outside cli.py",
+        ", ".join(outside) or "none",
+        not outside,
+    )
+    keyed = code["id_keyed"]
+    add(
+        "no id()-keyed cache",
+        (f"id() used at {', '.join(keyed)}" if keyed else "no id() call in jobgen/"),
+        not keyed,
+    )
+    add(
+        "`import jobgen.render.markdown` works",
+        "yes" if code["import_render_markdown"] else "ImportError",
+        code["import_render_markdown"],
+    )
 
 
 # --------------------------------------------------------------------------- output
@@ -626,9 +739,25 @@ def markdown_report(report: Report, argv: Sequence[str]) -> str:
             "loop, the busier the machine was, and the more the `--jobs 2` figures suffer"
         )
     lines += ["", "## Targets", "", "| Target | Measured | Met |", "|---|---|---|"]
+    # n/a: measured at other sizes than the target names (reduced --rows)
     for t in report.targets:
         met = {True: "yes", False: "**no**", None: "n/a"}[t["met"]]
         lines.append(f"| {t['target']} | {t['measured']} | {met} |")
+    if report.code:
+        c = report.code
+        lines += [
+            "",
+            "## Code (jobgen/)",
+            "",
+            f"{c['python_lines']:,} lines of Python in {c['modules']} modules; the longest is "
+            f"{c['longest_module']} ({c['longest_module_lines']:,} lines)"
+            + (
+                f"; the most complex function is {c['max_complexity_function']} "
+                f"(cyclomatic complexity {c['max_complexity']}, radon)."
+                if "max_complexity" in c
+                else "."
+            ),
+        ]
     lines += [
         "",
         "## Start-up (fresh process, median wall time)",
@@ -728,8 +857,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         metavar="PARTS",
-        default="startup,posting,pandoc,batch",
-        help="comma-separated parts to run (default: all): startup, posting, pandoc, batch",
+        default="code,startup,posting,pandoc,batch",
+        help="comma-separated parts to run (default: all): code, startup, posting, pandoc, batch",
     )
     parser.add_argument(
         "--rows",
@@ -756,7 +885,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     parts = {p.strip() for p in args.only.split(",") if p.strip()}
-    unknown = parts - {"startup", "posting", "pandoc", "batch"}
+    unknown = parts - {"code", "startup", "posting", "pandoc", "batch"}
     if unknown:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     plan = QUICK if args.quick else FULL
@@ -778,6 +907,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"batch output and pandoc files were written under {scratch.parent}"
             + (" (tmpfs: the figures measure jobgen, not the disk)" if is_tmpfs(scratch) else "")
         )
+        if "code" in parts:
+            print("code ...", file=sys.stderr, flush=True)
+            measure_code(report)
         if "startup" in parts:
             print("start-up ...", file=sys.stderr, flush=True)
             measure_startup(plan, report, scratch)

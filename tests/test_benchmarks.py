@@ -51,8 +51,17 @@ def test_quick_benchmark_reports_every_part(tmp_path: Path) -> None:
     else:
         assert any("pandoc is not installed" in note for note in data["notes"])
     assert len(data["targets"]) >= 5
+    assert data["code"]["python_lines"] > 0 and data["code"]["import_render_markdown"] is True
+    assert data["code"]["batch_is_package"] is True
     text = report.read_text(encoding="utf-8")
-    for heading in ("## Machine", "## Targets", "## Start-up", "## Per posting", "`jobgen batch`"):
+    for heading in (
+        "## Machine",
+        "## Targets",
+        "## Code",
+        "## Start-up",
+        "## Per posting",
+        "`jobgen batch`",
+    ):
         assert heading in text
     # one steadiness probe per round of batch runs: 2 sizes x 2 formats, one run each
     assert len(data["machine"]["probe_ms"]) == len(data["machine"]["probe_pair_ms"]) == 4

@@ -53,7 +53,7 @@ START_METHOD: str | None = None
 Everything a worker needs is picklable, so ``"spawn"`` works everywhere."""
 
 
-def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+def _check_formats(formats: Iterable[str], reference_docx: object) -> tuple[str, ...]:
     chosen: list[str] = []
     for item in formats:
         for part in item.split(","):
@@ -61,7 +61,14 @@ def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
                 fmt = check_format(part)
                 if fmt not in chosen:
                     chosen.append(fmt)
-    return tuple(chosen) or ("md",)
+    fmts = tuple(chosen) or ("md",)
+    if reference_docx is not None and "docx" not in fmts:
+        raise UsageError(
+            f"applies to Word documents only, and the formats are {', '.join(fmts)}",
+            source="--reference-docx",
+            hint="add docx to -f, e.g. -f md,docx",
+        )
+    return fmts
 
 
 def _check_defaults(guide: Guide, layers: Sequence[OptionLayer]) -> None:
@@ -331,13 +338,7 @@ def run_batch(
     """
     from ..render.markdown import prepare_template
 
-    fmts = _check_formats(formats)
-    if reference_docx is not None and "docx" not in fmts:
-        raise UsageError(
-            f"applies to Word documents only, and the formats are {', '.join(fmts)}",
-            source="--reference-docx",
-            hint="add docx to -f, e.g. -f md,docx",
-        )
+    fmts = _check_formats(formats, reference_docx)
     pattern = check_name_pattern(name_pattern)
     out = _out_dir(out_dir)
     if jobs is not None and jobs < 1:
@@ -388,27 +389,40 @@ def run_batch(
             out,
             pattern,
         )
-        run.progress()
-        stopped = False
-        try:
-            count = jobs or _cpu_count()
-            if count <= 1:
-                _run_here(run)
-            else:
-                _run_pool(run, count, worker_setup)
-        except KeyboardInterrupt:
-            stopped = True
-        except BaseException:  # a callback failed: still record what finished
-            if spool is not None:
-                write_manifest(manifest_path, _result(run, batch_input, True, keep_results), spool)
-            raise
-        stopped = stopped or run.cancel.is_set()
-        result = _result(run, batch_input, stopped, keep_results)
-        if spool is not None:
-            problem = write_manifest(manifest_path, result, spool)
-            result = dataclasses.replace(result, manifest_error=problem)
+        result = _execute(run, batch_input, jobs or _cpu_count(), worker_setup, keep_results)
     if result.interrupted:
         raise BatchInterrupted(result)
+    return result
+
+
+def _execute(
+    run: _Run,
+    batch_input: BatchInput,
+    jobs: int,
+    worker_setup: Callable[[], None] | None,
+    keep_results: bool,
+) -> BatchResult:
+    """Render every row (here, or on ``jobs`` workers), then write the manifest; a stop (the
+    cancel event, a KeyboardInterrupt) ends the rendering early."""
+    spool = run.out.spool
+    manifest_path = run.out_dir / MANIFEST_NAME
+    run.progress()
+    stopped = False
+    try:
+        if jobs <= 1:
+            _run_here(run)
+        else:
+            _run_pool(run, jobs, worker_setup)
+    except KeyboardInterrupt:
+        stopped = True
+    except BaseException:  # a callback failed: still record what finished
+        if spool is not None:
+            write_manifest(manifest_path, _result(run, batch_input, True, keep_results), spool)
+        raise
+    result = _result(run, batch_input, stopped or run.cancel.is_set(), keep_results)
+    if spool is not None:
+        problem = write_manifest(manifest_path, result, spool)
+        result = dataclasses.replace(result, manifest_error=problem)
     return result
 
 

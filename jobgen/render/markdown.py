@@ -39,7 +39,6 @@ __all__ = [
     "TEMPLATES",
     "Markdown",
     "Templates",
-    "_finalize",
     "escape_markdown",
     "load_template",
     "long_date",

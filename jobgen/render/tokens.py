@@ -14,7 +14,8 @@ A posting is a tuple of blocks::
     Code(text, info)                 # fenced or indented code
     Rule()                           # "---"
 
-and the text of a heading or paragraph is a tuple of inlines::
+(a heading and a paragraph also carry ``line``, their 1-based source line, which equality
+ignores: lint's messages name it) and the text of a heading or paragraph is a tuple of inlines::
 
     Run(text, bold=False, italic=False, code=False, link=None)   # link: the http(s)/mailto URL
     Break(hard)                      # a line break: hard ("  \\n" or "\\\\\\n"), or soft (a
@@ -34,7 +35,7 @@ description (no writer fetches anything). Writers use ``match``::
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
@@ -90,11 +91,13 @@ Inline: TypeAlias = Run | Break
 class Heading:
     level: int  # 1 … 6
     inlines: tuple[Inline, ...]
+    line: int = field(default=0, compare=False)  # 1-based source line, for messages (lint)
 
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     inlines: tuple[Inline, ...]
+    line: int = field(default=0, compare=False)  # 1-based source line of its first line
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,9 +189,9 @@ class _Reader:
     def _block(self, token: Token) -> Block | None:
         kind = token.type
         if kind == "heading_open":
-            return Heading(int(token.tag[1:]), self._inline_then("heading_close"))
+            return Heading(int(token.tag[1:]), self._inline_then("heading_close"), _line(token))
         if kind == "paragraph_open":
-            return Paragraph(self._inline_then("paragraph_close"))
+            return Paragraph(self._inline_then("paragraph_close"), _line(token))
         if kind in ("bullet_list_open", "ordered_list_open"):
             return self._list(token)
         if kind == "blockquote_open":
@@ -229,6 +232,10 @@ class _Reader:
                 items.append(ListItem(self.blocks("list_item_close")))
         start = int(opening.attrGet("start") or 1) if ordered else 1
         return ListBlock(ordered, start, tight, tuple(items))
+
+
+def _line(token: Token) -> int:
+    return token.map[0] + 1 if token.map else 0
 
 
 def _inlines(children: Sequence[Token]) -> tuple[Inline, ...]:
