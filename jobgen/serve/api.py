@@ -71,7 +71,7 @@ class Guides:
 
     @classmethod
     def load(cls, specs: Sequence[str | Path | None], *, environ: dict[str, str]) -> Guides:
-        from ..options import describe
+        from ..choices import describe_choices
 
         by_slug: dict[str, ServedGuide] = {}
         for spec in specs or (None,):
@@ -81,7 +81,7 @@ class Guides:
                     f"two guides have the slug {guide.slug!r}; serve each guide once",
                     source="--guide",
                 )
-            options = describe(None if spec is None else str(spec))
+            options = describe_choices(None if spec is None else str(spec))
             by_slug[guide.slug] = ServedGuide(guide, options, environ)
         return cls(by_slug)
 
