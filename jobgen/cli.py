@@ -228,6 +228,7 @@ def cli(ctx: click.Context) -> None:
       jobgen render --setting inpatient --education associate
       jobgen render -e employer.yaml -o posting.md    write a file (never overwrites)
       jobgen batch postings.csv --out-dir out         one posting per row, and a manifest
+      jobgen serve --open                             the posting studio in your web browser
 
     Exit status: 0 ok, 1 the work failed (bad data, unwritable file), 2 bad usage.
     """
@@ -1069,3 +1070,111 @@ def gallery(guide: str | None, out_dir: str, employers: tuple[Path, ...], force:
 
     files = build_gallery(out_dir, guide=guide, employer_files=employers, force=force)
     click.echo(f"wrote {len(files)} files; open {files[0]}", err=True)
+
+
+@cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but this machine's own (127.0.0.1, localhost, ::1) "
+    "lets other computers in, and the server has no authentication.",
+)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port."
+)
+@click.option(
+    "--guide",
+    "guides",
+    multiple=True,
+    metavar="NAME|PATH",
+    help="A guide to serve: built-in name, guide .yaml or guide text .txt (repeatable; "
+    "default: mental-health-technician). The page offers a picker when there are several.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Server processes; more than 1 uses more CPUs for many clients at once.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the studio in a web browser.")
+def serve(host: str, port: int, guides: tuple[str, ...], workers: int, open_browser: bool) -> None:
+    """Run the posting studio (a web page) and the HTTP API until Ctrl-C.
+
+    The studio at http://HOST:PORT/ is a form beside a live preview, the lint findings and
+    downloads (DOCX, HTML, Markdown, JSON-LD); it opens and saves employer files. The API
+    lives under /api/v1/ (its OpenAPI document: /api/v1/openapi.json). See docs/serve.md.
+
+    \b
+    Examples:
+      jobgen serve --open
+      jobgen serve --port 8080 --guide mental-health-technician --guide pharmacy-tech.yaml
+    """
+    import socket
+
+    import uvicorn
+
+    from .serve import APP_VARIABLE, LOOPBACK, app_arguments, create_app
+
+    app = create_app(guides or (None,), host=host, port=port)  # a bad guide stops us here
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise JobgenError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            source="--port",
+            hint="choose another port with --port, e.g. --port 8001",
+        ) from None
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    if host not in LOOPBACK:
+        click.echo(
+            f"jobgen: warning: listening on {host}, so other computers can reach this server, "
+            "and it has no authentication: anyone who can reach it can use it",
+            err=True,
+        )
+    click.echo(f"jobgen studio: {url}  (API: {url}api/v1/, Ctrl-C stops it)", err=True)
+    settings: dict[str, Any] = {
+        "log_level": "warning",
+        "access_log": False,
+        "lifespan": "off",
+        "ws": "none",
+        "http": "h11",
+    }
+    if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        # each worker is a fresh process that builds the same app from this variable
+        os.environ[APP_VARIABLE] = app_arguments(list(guides or (None,)), host, port)
+        config = uvicorn.Config(
+            "jobgen.serve:app_from_environ", factory=True, workers=workers, **settings
+        )
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+        with contextlib.suppress(KeyboardInterrupt):
+            Multiprocess(config, sockets=[sock]).run()
+        click.echo("jobgen: server stopped", err=True)
+        return
+    server = uvicorn.Server(uvicorn.Config(app, **settings))
+    if open_browser:
+        import threading
+        import webbrowser
+
+        def open_when_started() -> None:
+            while not server.started and not server.should_exit:
+                threading.Event().wait(0.05)
+            if server.started:
+                webbrowser.open(url)
+
+        threading.Thread(target=open_when_started, daemon=True).start()
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn shuts down, then passes it on
+        server.run(sockets=[sock])
+    click.echo("jobgen: server stopped", err=True)
