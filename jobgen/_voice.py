@@ -307,6 +307,63 @@ def _plural(word: str) -> str:
     return word + "s"
 
 
+def _leading_adverbs(rest: str) -> tuple[list[str], list[str], str]:
+    """``rest`` cut into the adverbs before its verb ("often"), the words from the verb on, and
+    the comma or semicolon the first word ended with."""
+    words = rest.split(" ")
+    trail = ""
+    if words and words[0][-1:] in ",;":
+        trail, words[0] = words[0][-1], words[0][:-1]
+    adverbs = []
+    while words and _ADVERB.match(words[0].lower()) and len(words) > 1:
+        adverbs.append(words.pop(0))
+    return adverbs, words, trail
+
+
+def _responsible_for(text: str, *, imperative: bool) -> str:
+    """ "are responsible for X" → "take responsibility for X" (or kept, in the second person);
+    ``""`` when ``text`` does not say so."""
+    m = re.match(r"^(?:is|are) responsible for\s+", text.lower())
+    if not m:
+        return ""
+    lead = "take responsibility for " if imperative else "are responsible for "
+    return lead + text[m.end() :]
+
+
+def _without_modal(text: str, *, imperative: bool) -> str | None:
+    """``text`` without a leading "must", "should", "need to" … ("must be able to" becomes
+    "can", or nothing in the imperative); ``None`` when it starts with none of them."""
+    low = text.lower()
+    for dropped in _MODAL_DROP:
+        if low.startswith(dropped + " "):
+            text = text[len(dropped) + 1 :]
+            if text.lower().startswith("be able to "):
+                text = ("" if imperative else "can ") + text[len("be able to ") :]
+            return text
+    return None
+
+
+def _verb_phrase(text: str, adverbs: list[str], trail: str, *, imperative: bool, modal: str) -> str:
+    """A predicate starting with its verb, in the reader's voice: "you may …" for a kept modal,
+    else the verb's base form ("Record …", "You will record …" with ``modal``)."""
+    first, _, tail = text.partition(" ")
+    if first.lower() in ("may", "might", "can", "could", "will") or (
+        first.lower() in ("is", "are", "has", "have") and imperative
+    ):
+        verb = {"is": "are", "has": "have"}.get(first.lower(), first.lower())
+        return "you " + " ".join([*adverbs, verb, tail]).strip()
+    if first.lower() == "go" and tail.lower().startswith("on to "):
+        first, _, tail = tail[len("on to ") :].partition(" ")
+    verb = base_form(first) + trail
+    if verb == "be":
+        verb = "are"
+    adverbs = [a for a in adverbs if a.lower() != "also"] if imperative else adverbs
+    if modal and not imperative:
+        verb = "be" if verb == "are" else verb
+        return " ".join([modal, *adverbs, verb, tail]).strip()
+    return " ".join([*adverbs, verb, tail]).strip()
+
+
 @dataclass(frozen=True)
 class Voice:
     """What one guide's prose calls its worker and the people served."""
@@ -379,46 +436,19 @@ class Voice:
     def _predicate(self, rest: str, *, imperative: bool, modal: str = "") -> str | None:
         """The predicate after a removed subject, in the reader's voice; ``None`` when the first
         word is not a verb."""
-        words = rest.split(" ")
-        trail = ""
-        if words and words[0][-1:] in ",;":
-            trail, words[0] = words[0][-1], words[0][:-1]
-        adverbs = []
-        while words and _ADVERB.match(words[0].lower()) and len(words) > 1:
-            adverbs.append(words.pop(0))
+        adverbs, words, trail = _leading_adverbs(rest)
         if not words or words[0].lower() in _NOT_VERB:
             return None
         text = " ".join(words)
-        low = text.lower()
-        m = re.match(r"^(?:is|are) responsible for\s+", low)
-        if m:
-            lead = "take responsibility for " if imperative else "are responsible for "
-            return " ".join([*adverbs, lead + text[m.end() :]])
-        for dropped in _MODAL_DROP:
-            if low.startswith(dropped + " "):
-                text = text[len(dropped) + 1 :]
-                low = text.lower()
-                if low.startswith("be able to "):
-                    text = ("" if imperative else "can ") + text[len("be able to ") :]
-                return self._predicate(
-                    " ".join([*adverbs, text]), imperative=imperative, modal=modal
-                )
-        first, _, tail = text.partition(" ")
-        if first.lower() in ("may", "might", "can", "could", "will") or (
-            first.lower() in ("is", "are", "has", "have") and imperative
-        ):
-            verb = {"is": "are", "has": "have"}.get(first.lower(), first.lower())
-            return "you " + " ".join([*adverbs, verb, tail]).strip()
-        if first.lower() == "go" and tail.lower().startswith("on to "):
-            first, _, tail = tail[len("on to ") :].partition(" ")
-        verb = base_form(first) + trail
-        if verb == "be":
-            verb = "are"
-        adverbs = [a for a in adverbs if a.lower() != "also"] if imperative else adverbs
-        if modal and not imperative:
-            verb = "be" if verb == "are" else verb
-            return " ".join([modal, *adverbs, verb, tail]).strip()
-        return " ".join([*adverbs, verb, tail]).strip()
+        responsible = _responsible_for(text, imperative=imperative)
+        if responsible:
+            return " ".join([*adverbs, responsible])
+        without = _without_modal(text, imperative=imperative)
+        if without is not None:
+            return self._predicate(
+                " ".join([*adverbs, without]), imperative=imperative, modal=modal
+            )
+        return _verb_phrase(text, adverbs, trail, imperative=imperative, modal=modal)
 
     def to_you(self, sentence: str, *, imperative: bool, modal: str = "") -> str:
         """One sentence with the worker as subject rewritten: imperative (``Help patients``)

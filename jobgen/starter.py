@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 
-from .employer import FIELD_BY_KEY, FIELDS, LIST_SEPARATOR
+from .employer import FIELD_BY_KEY, FIELDS, LIST_SEPARATOR, FieldSpec
 from .guide import Guide
 
 # the questions `jobgen init` asks on a terminal, in order
@@ -44,11 +44,20 @@ def starter_yaml(guide: Guide, answers: Mapping[str, str] | None = None) -> str:
     answers = dict(answers or {})
     answers.setdefault("setting", guide.setting_choices()[0].slug)
     answers.setdefault("education", guide.education_choices()[0].slug)
-    settings = ", ".join(c.slug for c in guide.setting_choices())
-    levels = ", ".join(c.slug for c in guide.education_choices())
+    lines = _header(guide)
+    group = ""
+    for spec in FIELDS:
+        head, _, sub = spec.key.partition(".")
+        lines.extend(_group_start(head if sub else "", group, answers))
+        group = head if sub else ""
+        lines.extend(_field_lines(guide, spec, answers))
+    return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"
+
+
+def _header(guide: Guide) -> list[str]:
     from .schemas import EDITOR_COMMENT, schema_uri
 
-    lines = [
+    return [
         EDITOR_COMMENT.format(uri=schema_uri("employer")),  # completion and checks in editors
         f"# jobgen employer file for a {guide.occupation} posting.",
         "# Render it with:  jobgen render -e THIS_FILE            (or -o posting.docx)",
@@ -56,42 +65,40 @@ def starter_yaml(guide: Guide, answers: Mapping[str, str] | None = None) -> str:
         "# field. Run `jobgen options` for every choice. Quote text that starts with a symbol.",
         "",
     ]
-    group = ""
-    for spec in FIELDS:
-        head, _, sub = spec.key.partition(".")
-        if sub and head != group:
-            lines.append("")
-            lines.append(
-                f"{head}:" if any(k.startswith(head + ".") for k in answers) else f"# {head}:"
-            )
-            group = head
-        elif not sub:
-            if group:
-                lines.append("")
-            group = ""
-        indent = "  " if sub else ""
-        name = sub or spec.key
-        extra = ""
-        if spec.kind == "setting":
-            extra = f" One of: {settings}."
-        elif spec.kind == "education":
-            extra = f" One of: {levels}."
-        elif spec.choices:
-            extra = f" One of: {', '.join(spec.choices)}."
-        lines.append(f"{indent}# {spec.help}{extra}")
-        if spec.key in answers and answers[spec.key] != "":
-            value = answers[spec.key]
-            if spec.kind == "list":
-                lines.append(f"{indent}{name}:")
-                lines.extend(f"{indent}  - {_scalar(v)}" for v in value.split(LIST_SEPARATOR))
-            else:
-                lines.append(f"{indent}{name}: {_scalar(value)}")
-        elif spec.kind == "list":
-            lines.append(f"{indent}# {name}:")
-            lines.append(f"{indent}#   - {_scalar(spec.example)}")
-        else:
-            lines.append(f"{indent}# {name}: {_scalar(spec.example)}")
-    return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"
+
+
+def _group_start(group: str, previous: str, answers: Mapping[str, str]) -> list[str]:
+    """The lines between two fields: a blank line and ``head:`` where a group of dotted keys
+    (``location.city`` …) starts, commented out while none of its fields has an answer."""
+    if group == previous:
+        return []
+    if not group:
+        return [""]
+    answered = any(k.startswith(group + ".") for k in answers)
+    return ["", f"{group}:" if answered else f"# {group}:"]
+
+
+def _field_lines(guide: Guide, spec: FieldSpec, answers: Mapping[str, str]) -> list[str]:
+    """One field: its help (with the allowed choices), then its answer or a commented
+    example."""
+    head, _, sub = spec.key.partition(".")
+    indent = "  " if sub else ""
+    name = sub or head
+    choices = question_choices(guide, spec.key)
+    extra = f" One of: {', '.join(choices)}." if choices else ""
+    lines = [f"{indent}# {spec.help}{extra}"]
+    value = answers.get(spec.key, "")
+    if value and spec.kind == "list":
+        lines.append(f"{indent}{name}:")
+        lines.extend(f"{indent}  - {_scalar(v)}" for v in value.split(LIST_SEPARATOR))
+    elif value:
+        lines.append(f"{indent}{name}: {_scalar(value)}")
+    elif spec.kind == "list":
+        lines.append(f"{indent}# {name}:")
+        lines.append(f"{indent}#   - {_scalar(spec.example)}")
+    else:
+        lines.append(f"{indent}# {name}: {_scalar(spec.example)}")
+    return lines
 
 
 def question_choices(guide: Guide, key: str) -> list[str]:

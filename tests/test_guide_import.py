@@ -21,13 +21,13 @@ from jobgen.compose import _lower_name, compose
 from jobgen.employer import load_options
 from jobgen.errors import GuideError, ValidationError
 from jobgen.guide import Guide, guide_from_data, load_guide
+from jobgen.guide_draft import without_facility
 from jobgen.guide_import import (
     _kind_of,
     dump_guide_yaml,
     guide_warnings,
     import_guide_file,
     import_guide_text,
-    without_facility,
 )
 from jobgen.render.markdown import render_markdown
 
