@@ -433,7 +433,7 @@ _EDUCATION_KEYS = (
 
 def when_values(key: str, slugs: Mapping[str, set[str]]) -> tuple[str, ...]:
     """The values a ``when`` key may take: the guide's slugs, or the employer field's choices."""
-    from .employer import CERTIFICATION, EMPLOYMENT_TYPES, WORKPLACES  # employer imports guide
+    from .employer_fields import CERTIFICATION, EMPLOYMENT_TYPES, WORKPLACES  # it imports guide
 
     closed = {
         "experience": ("none", "required", "unstated"),

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 
-from .employer import FIELD_BY_KEY, FIELDS, LIST_SEPARATOR, FieldSpec
+from .employer_fields import FIELD_BY_KEY, FIELDS, LIST_SEPARATOR, FieldSpec
 from .guide import Guide
 
 # the questions `jobgen init` asks on a terminal, in order
