@@ -641,7 +641,10 @@ def lint(
     today: Any,
     list_rules: bool,
 ) -> None:
-    """Check a posting for gender-coded wording, pay transparency, readability, completeness.
+    """Check a posting as a reviewer would, before it is published.
+
+    Placeholders left in, contradictions, repeated sentences, stigmatizing, hyped or
+    masculine-coded wording, pay transparency, readability and completeness (--list-rules).
 
     Give a FILE (Markdown or plain text; '-' reads stdin), or the render options to check what
     `jobgen render` would produce. For a FILE, facts come from the text: the title, a
@@ -788,6 +791,11 @@ def preview(
     width = shutil.get_terminal_size().columns if tty else 80
     text = render_terminal(markdown, color=color, width=width)
     if tty and text.count("\n") > shutil.get_terminal_size().lines:
+        less = os.environ.get("LESS", "")
+        if color and "r" not in less.lower():
+            # Click sets LESS=-R only when it decides on colour itself; we decided, so less
+            # would show the styles as the letters ESC[1m... (-R passes them through)
+            os.environ["LESS"] = f"{less} -R".strip()
         click.echo_via_pager(text, color=color)
     else:
         click.echo(text, nl=False, color=color)
@@ -810,16 +818,18 @@ def preview(
 def init(guide: str | None, output: str, force: bool, no_input: bool) -> None:
     """Create an employer file to fill in.
 
-    On a terminal, asks for the employer's name, setting, education level, location, pay,
-    schedule and how to apply, checking each answer as you type it. Without a terminal, or
-    with --no-input, writes a commented starter file that explains every field. Either file
-    renders as it is: jobgen render -e employer.yaml
+    On a terminal, asks for the employer's name, setting, education level, location (the
+    country defaults to US for a US state), pay, schedule and how to apply, checking each
+    answer as you type it. Without a terminal, or with --no-input, writes a commented starter
+    file that explains every field. Either file renders as it is: jobgen render -e
+    employer.yaml (-o posting.docx, -o posting.html); JSON-LD for Google also needs the
+    employer's name and the work address with its country, and says so when they are missing.
     """
     from .employer import parse_field
     from .errors import ValidationError
     from .guide import load_guide
     from .output import check_target, write_atomic
-    from .starter import QUESTIONS, question_choices, starter_yaml
+    from .starter import QUESTIONS, default_country, question_choices, starter_yaml
 
     g = load_guide(guide)
     if output != "-":
@@ -841,6 +851,8 @@ def init(guide: str | None, output: str, force: bool, no_input: bool) -> None:
                 default = "hour"
             if key == "employment_type":
                 default = "full-time"
+            if key == "location.country":
+                default = default_country(answers.get("location.region", ""))
 
             def check(text: str, key: str = key) -> str:
                 try:
