@@ -21,7 +21,7 @@ like any import); their functions of the same name are ``jobgen.compose.compose`
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from . import render  # light: the renderers themselves load on first use
 from .errors import JobgenError, UsageError, ValidationError
@@ -43,6 +43,7 @@ __all__ = [
     "Guide",
     "JobgenError",
     "Posting",
+    "PostingSources",
     "UsageError",
     "ValidationError",
     "__version__",
@@ -89,60 +90,53 @@ def load_posting(
     return compose_posting(g, options)
 
 
+class PostingSources(TypedDict, total=False):
+    """Where a posting's guide and employer options come from: :func:`load_posting`'s
+    arguments, which :func:`generate` and :func:`generate_document` pass on."""
+
+    guide: str | Path | Guide | None
+    employer_file: str | Path | None
+    values: Mapping[str, Any] | None
+    setting: str | None
+    education: str | None
+    assignments: Sequence[str]
+    environ: Mapping[str, str] | None
+
+
 def generate_document(
     *,
     fmt: str = "md",
     template: str | Path | None = None,
     reference_docx: str | Path | None = None,
-    **sources: Any,
+    **sources: Unpack[PostingSources],
 ) -> Rendered:
     """The whole pipeline of ``jobgen render``: :func:`load_posting` (``sources`` are its
     keyword arguments), then :func:`jobgen.render.render_document`, whose result carries the
     posting, the Markdown, the bytes and any warnings."""
-    from pathlib import Path
-
     from .render import render_document
 
-    return render_document(
-        load_posting(**sources),
-        fmt,
-        template=Path(template) if template else None,
-        reference_docx=Path(reference_docx) if reference_docx else None,
-    )
+    return render_document(load_posting(**sources), fmt, **_files(template, reference_docx))
 
 
 def generate(
     *,
-    guide: str | Path | Guide | None = None,
-    employer_file: str | Path | None = None,
-    values: Mapping[str, Any] | None = None,
-    setting: str | None = None,
-    education: str | None = None,
-    assignments: Sequence[str] = (),
-    environ: Mapping[str, str] | None = None,
     fmt: str = "md",
     template: str | Path | None = None,
     reference_docx: str | Path | None = None,
+    **sources: Unpack[PostingSources],
 ) -> bytes:
     """Load, compose and render one posting to bytes (see :func:`load_posting` for the
     sources). DOCX warnings are issued as ``jobgen.render.docx.DocxWarning``."""
+    return render.render(load_posting(**sources), fmt, **_files(template, reference_docx))
+
+
+def _files(template: str | Path | None, reference_docx: str | Path | None) -> dict[str, Any]:
     from pathlib import Path
 
-    posting = load_posting(
-        guide=guide,
-        employer_file=employer_file,
-        values=values,
-        setting=setting,
-        education=education,
-        assignments=assignments,
-        environ=environ,
-    )
-    return render.render(
-        posting,
-        fmt,
-        template=Path(template) if template else None,
-        reference_docx=Path(reference_docx) if reference_docx else None,
-    )
+    return {
+        "template": Path(template) if template else None,
+        "reference_docx": Path(reference_docx) if reference_docx else None,
+    }
 
 
 # The rest of the pipeline is imported on first use, so `import jobgen` (and so every CLI

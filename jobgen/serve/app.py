@@ -138,6 +138,13 @@ class _Server:
         except JobgenError as exc:
             raise _from_library(exc) from None
 
+    async def answer(self, request: Request, function: Any, *args: Any, **kwargs: Any) -> Any:
+        """``function(guide, fields, *args, **kwargs)`` for the request's guide (``?guide=``)
+        and the employer fields of its JSON body, run by :meth:`call`."""
+        served = self.served(request)
+        values, _ = await self.fields(request)
+        return await self.call(function, served, values, *args, **kwargs)
+
     # ------------------------------------------------------------------ routes
 
     async def studio(self, request: Request) -> HTMLResponse:
@@ -241,17 +248,14 @@ class _Server:
           415: {$ref: "#/components/responses/WrongType"}
           422: {$ref: "#/components/responses/BadFields"}
         """
-        served = self.served(request)
         query = request.query_params
 
         def rules(name: str) -> list[str]:
             return [r.strip() for item in query.getlist(name) for r in item.split(",") if r.strip()]
 
-        values, _ = await self.fields(request)
-        report = await self.call(
+        report = await self.answer(
+            request,
             api.lint_report,
-            served,
-            values,
             disable=rules("disable"),
             enable=rules("enable"),
             max_grade=query.get("max_grade"),
@@ -276,9 +280,7 @@ class _Server:
             description: '{"html": PAGE, "lint": REPORT}'
           422: {$ref: "#/components/responses/BadFields"}
         """
-        served = self.served(request)
-        values, _ = await self.fields(request)
-        return JSONResponse(await self.call(api.preview, served, values))
+        return JSONResponse(await self.answer(request, api.preview))
 
     async def variants(self, request: Request) -> JSONResponse:
         """
@@ -295,9 +297,7 @@ class _Server:
             description: One entry per variant, with its summary and lint counts.
           422: {$ref: "#/components/responses/BadFields"}
         """
-        served = self.served(request)
-        values, _ = await self.fields(request)
-        return JSONResponse(await self.call(api.variants, served, values))
+        return JSONResponse(await self.answer(request, api.variants))
 
     async def save_employer(self, request: Request) -> Response:
         """
@@ -317,9 +317,7 @@ class _Server:
               application/yaml: {}
           422: {$ref: "#/components/responses/BadFields"}
         """
-        served = self.served(request)
-        values, _ = await self.fields(request)
-        text = await self.call(api.employer_yaml, served, values)
+        text = await self.answer(request, api.employer_yaml)
         return Response(
             text.encode("utf-8"),
             media_type="application/yaml; charset=utf-8",
