@@ -20,6 +20,12 @@ DRAFT_COMMENT = (
     "# for each setting and education level (jobgen gallery) and fix what reads badly.\n"
 )
 
+
+def draft_tailoring(data: dict[str, Any]) -> dict[str, Any]:
+    """A draft tailoring layer for imported guide data, in posting voice (see :mod:`._voice`)."""
+    return _Drafter(data).build()
+
+
 _SCHEDULE_WORDS = re.compile(
     r"\b(?:shifts?|nights?|weekends?|holidays?|mornings?|evenings?|overnight|around the clock"
     r"|24 hours"
@@ -426,74 +432,7 @@ class _Drafter:
         return {k: x for k, x in out.items() if x not in ("", [])}
 
 
-_PEOPLE = ("patients", "residents", "clients", "customers")
-
-_AT_HOME = re.compile(r"\bown homes?\b|\bin-home\b|\bhome visits?\b|\bin (?:their|the) homes?\b")
-"""A setting text that says people are served in their own homes."""
-_FACILITY_PHRASE = re.compile(
-    r",?(?: (?:or|and))? (?:at|during|after) (?:every|each|the|a) (?:change of shifts?|shift "
-    r"change)\b|,? in (?:the )?facilit(?:y|ies)\b|,? on (?:the|your|each) (?:unit|floor|ward)s?\b",
-    re.IGNORECASE,
-)
-_IN_FACILITIES = re.compile(r",? in (?:the )?facilit(?:y|ies)\b", re.IGNORECASE)
-"""A duty's qualifier that only matters where some settings are people's homes."""
-_FACILITY = re.compile(
-    r"\bcall (?:lights?|bells?|buttons?)\b|\bnurses?[’']? stations?\b|\bunits?\b|\bwards?\b"
-    r"|\bshift changes?\b|\bchange of shifts?\b|\badmissions?\b|\b(?:front|reception) desk\b"
-    r"|\bwaiting rooms?\b|\bsupply rooms?\b",
-    re.IGNORECASE,
-)
-"""Things only a facility has: no client's home has call lights, units or a change of shift."""
-
-
-def without_facility(text: str) -> str:
-    """``text`` without what names facility things: a phrase ("at every change of shift", "in
-    facilities", "on the unit") is dropped, then a verb clause that still names one ("answer
-    call lights promptly"); a sentence left with nothing is dropped. For a setting where
-    people are visited in their own homes."""
-    kept = []
-    for sentence in _voice.split_sentences(text):
-        sentence = _FACILITY_PHRASE.sub("", sentence)
-        if not _FACILITY.search(sentence):
-            kept.append(sentence)
-            continue
-        parts = [p for p in verb_clauses(sentence) if not _FACILITY.search(p)]
-        if parts:
-            kept.append(_voice.finish(join_clauses(parts)))
-    return " ".join(kept)
-
-
-def verb_clauses(sentence: str) -> list[str]:
-    """A sentence cut where a new verb starts after a comma or "and": "Change linens, restock
-    supplies and answer call lights" → ["Change linens", "restock supplies", "answer call
-    lights"]."""
-    parts, start = [], 0
-    for m in re.finditer(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", sentence):
-        word = re.match(r"[a-z]+", sentence[m.end() :])
-        if word and _voice.base_form(word[0]) in _voice.VERBS:
-            parts.append(sentence[start : m.start()])
-            start = m.end()
-    parts.append(sentence[start:].rstrip("."))
-    return parts
-
-
-def join_clauses(parts: list[str]) -> str:
-    last = ", and " if any("," in p for p in parts[:-1]) else " and "
-    return ", ".join(parts[:-1]) + (last if len(parts) > 1 else "") + parts[-1]
-
-
-def json_text(data: Any) -> str:
-    """Every text of guide data, joined (for counting words)."""
-    if isinstance(data, dict):
-        return " ".join(json_text(x) for x in data.values())
-    if isinstance(data, list):
-        return " ".join(json_text(x) for x in data)
-    return data if isinstance(data, str) else ""
-
-
-def draft_tailoring(data: dict[str, Any]) -> dict[str, Any]:
-    """A draft tailoring layer for imported guide data, in posting voice (see :mod:`._voice`)."""
-    return _Drafter(data).build()
+# --------------------------------------------------------------------------- setting texts
 
 
 def _own_people(description: str, guide_people: str | None) -> str | None:
@@ -544,6 +483,8 @@ def _place_texts(place: list[str], label: str) -> dict[str, str]:
     # nothing a candidate would want to know beyond the place: no summary sentence
     return {"summary": "", "environment": " ".join(place) or f"This position is in our {label}."}
 
+
+# --------------------------------------------------------------------------- education texts
 
 _HEDGE = r"(?:(?:often|usually|typically|generally|[a-z]+ly)\s+)?"
 """An adverb between a subject and its verb: "These programs *typically* last …"."""
@@ -621,3 +562,70 @@ def _preferred_training(description: str) -> list[str]:
     if placement:
         preferred.append(f"A completed {placement[1]}.")
     return preferred
+
+
+# ------------------------------------------------------------------ people, facilities, clauses
+
+_PEOPLE = ("patients", "residents", "clients", "customers")
+
+_AT_HOME = re.compile(r"\bown homes?\b|\bin-home\b|\bhome visits?\b|\bin (?:their|the) homes?\b")
+"""A setting text that says people are served in their own homes."""
+_FACILITY_PHRASE = re.compile(
+    r",?(?: (?:or|and))? (?:at|during|after) (?:every|each|the|a) (?:change of shifts?|shift "
+    r"change)\b|,? in (?:the )?facilit(?:y|ies)\b|,? on (?:the|your|each) (?:unit|floor|ward)s?\b",
+    re.IGNORECASE,
+)
+_IN_FACILITIES = re.compile(r",? in (?:the )?facilit(?:y|ies)\b", re.IGNORECASE)
+"""A duty's qualifier that only matters where some settings are people's homes."""
+_FACILITY = re.compile(
+    r"\bcall (?:lights?|bells?|buttons?)\b|\bnurses?[’']? stations?\b|\bunits?\b|\bwards?\b"
+    r"|\bshift changes?\b|\bchange of shifts?\b|\badmissions?\b|\b(?:front|reception) desk\b"
+    r"|\bwaiting rooms?\b|\bsupply rooms?\b",
+    re.IGNORECASE,
+)
+"""Things only a facility has: no client's home has call lights, units or a change of shift."""
+
+
+def without_facility(text: str) -> str:
+    """``text`` without what names facility things: a phrase ("at every change of shift", "in
+    facilities", "on the unit") is dropped, then a verb clause that still names one ("answer
+    call lights promptly"); a sentence left with nothing is dropped. For a setting where
+    people are visited in their own homes."""
+    kept = []
+    for sentence in _voice.split_sentences(text):
+        sentence = _FACILITY_PHRASE.sub("", sentence)
+        if not _FACILITY.search(sentence):
+            kept.append(sentence)
+            continue
+        parts = [p for p in verb_clauses(sentence) if not _FACILITY.search(p)]
+        if parts:
+            kept.append(_voice.finish(join_clauses(parts)))
+    return " ".join(kept)
+
+
+def verb_clauses(sentence: str) -> list[str]:
+    """A sentence cut where a new verb starts after a comma or "and": "Change linens, restock
+    supplies and answer call lights" → ["Change linens", "restock supplies", "answer call
+    lights"]."""
+    parts, start = [], 0
+    for m in re.finditer(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", sentence):
+        word = re.match(r"[a-z]+", sentence[m.end() :])
+        if word and _voice.base_form(word[0]) in _voice.VERBS:
+            parts.append(sentence[start : m.start()])
+            start = m.end()
+    parts.append(sentence[start:].rstrip("."))
+    return parts
+
+
+def join_clauses(parts: list[str]) -> str:
+    last = ", and " if any("," in p for p in parts[:-1]) else " and "
+    return ", ".join(parts[:-1]) + (last if len(parts) > 1 else "") + parts[-1]
+
+
+def json_text(data: Any) -> str:
+    """Every text of guide data, joined (for counting words)."""
+    if isinstance(data, dict):
+        return " ".join(json_text(x) for x in data.values())
+    if isinstance(data, list):
+        return " ".join(json_text(x) for x in data)
+    return data if isinstance(data, str) else ""
