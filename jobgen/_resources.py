@@ -20,5 +20,14 @@ def templates_dir() -> Path:
     raise FileNotFoundError("jobgen's templates folder is missing from this installation")
 
 
+@functools.cache
+def schemas_dir() -> Path:
+    """The JSON Schemas (``schemas/`` in a checkout, ``jobgen/schemas`` in a wheel)."""
+    packaged = Path(__file__).resolve().parent / "schemas"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "schemas"
+
+
 def template_path(name: str) -> Path:
     return templates_dir() / name

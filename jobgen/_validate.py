@@ -13,12 +13,14 @@ from .errors import ValidationError
 _APOSTROPHES = re.compile(r"['’]")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_NONCHARACTER = re.compile(r"[\ufffe\uffff]")  # XML, and so DOCX and HTML, cannot hold them
-_BIDI_OVERRIDES = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
-"""Embeddings, overrides and isolates: they reorder what a reader sees ("Trojan Source").
-The marks U+200E/U+200F (and U+061C) are allowed: right-to-left text needs them."""
+_PROBLEM = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
+)
+"""Every character a document cannot hold or should not show: control characters (tab and line
+feed are judged apart), lone surrogates, the non-characters U+FFFE/U+FFFF (XML, and so DOCX and
+HTML, cannot hold them) and the bidirectional embeddings, overrides and isolates, which reorder
+what a reader sees ("Trojan Source"). The marks U+200E/U+200F are allowed: right-to-left text
+needs them."""
 
 
 def text_problem(value: str, *, multiline: bool = False) -> tuple[str, str] | None:
@@ -27,33 +29,34 @@ def text_problem(value: str, *, multiline: bool = False) -> tuple[str, str] | No
     Refused: control characters (tab and, in ``multiline`` text, line breaks are fine), lone
     surrogates (broken text, which no file encoding can hold) and bidirectional overrides.
     """
-    if bad := _SURROGATE.search(value):
-        return (
-            f"contains a lone surrogate U+{ord(bad.group()):04X}, which is not a character "
-            "(the text was damaged by a wrong encoding)",
-            "retype or re-copy the text",
-        )
-    check = value.replace("\t", "").replace("\n", "") if multiline else value
     if not multiline and ("\n" in value.strip() or "\t" in value):
         what = "a line break" if "\n" in value.strip() else "a tab"
         return (f"contains {what}; this field is a single line", "put it on one line")
-    if bad := _CONTROL.search(check):
+    found = _PROBLEM.search(value.replace("\t", " ").replace("\n", " ") if multiline else value)
+    if found is None:
+        return None
+    code = ord(found.group())
+    if 0xD800 <= code <= 0xDFFF:
         return (
-            f"contains the control character U+{ord(bad.group()):04X}, which documents cannot hold",
-            "remove it (it is often pasted in from another program)",
+            f"contains a lone surrogate U+{code:04X}, which is not a character "
+            "(the text was damaged by a wrong encoding)",
+            "retype or re-copy the text",
         )
-    if bad := _NONCHARACTER.search(value):
+    if code in (0xFFFE, 0xFFFF):
         return (
-            f"contains the non-character U+{ord(bad.group()):04X}, which documents cannot hold",
+            f"contains the non-character U+{code:04X}, which documents cannot hold",
             "remove it (it is often a byte-order mark read the wrong way round)",
         )
-    if _BIDI_OVERRIDES.search(value):
+    if code >= 0x202A:
         return (
             "contains a bidirectional override character (U+202A-U+202E, U+2066-U+2069), "
             "which can disguise text",
             "remove it; right-to-left text needs only the marks U+200E/U+200F",
         )
-    return None
+    return (
+        f"contains the control character U+{code:04X}, which documents cannot hold",
+        "remove it (it is often pasted in from another program)",
+    )
 
 
 def shorten(text: str, width: int = 60) -> str:
@@ -69,10 +72,11 @@ def slugify(text: str) -> str:
     return _NOT_SLUG.sub("-", text).strip("-")
 
 
-def closest(word: str, candidates: Iterable[str]) -> str | None:
+def closest(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The candidate most like ``word`` (difflib's ratio of at least ``cutoff``), if any."""
     import difflib  # only when there is a mistake to explain
 
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
     return matches[0] if matches else None
 
 

@@ -62,9 +62,28 @@ def parse_yaml(text: str, source: str, *, literal: bool = False) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = exc.problem or exc.context or "invalid YAML"
-        raise ValidationError(f"{problem}", source=f"{source}{line}") from None
+        hint = _syntax_hint(problem, text, mark.line if mark is not None else None)
+        raise ValidationError(f"{problem}", source=f"{source}{line}", hint=hint) from None
     except yaml.YAMLError as exc:
         raise ValidationError(f"invalid YAML: {exc}", source=source) from None
+
+
+_SYNTAX_HINTS = {
+    "'\\t'": "YAML indents with spaces, never tabs: replace the tab with spaces",
+    "mapping values are not allowed here": "this usually means a value holds ': ' (a colon "
+    'and a space): put the whole value in quotes, e.g. schedule: "Nights: 7p-7a"; or a line '
+    "is indented more than the one before it",
+}
+
+
+def _syntax_hint(problem: str, text: str, line: int | None) -> str | None:
+    """What a YAML syntax error usually means, and the line it is on."""
+    hint = next((h for key, h in _SYNTAX_HINTS.items() if key in problem), None)
+    if hint is None or line is None:
+        return hint
+    lines = text.split("\n")
+    shown = lines[line].replace("\t", "\\t") if line < len(lines) else ""
+    return f"{hint}\n  line {line + 1}: {shown[:120]}"
 
 
 def read_text(path: Path, *, what: str = "file", limit: int = MAX_INPUT_BYTES) -> str:
@@ -126,6 +145,13 @@ def _check_size(data: bytes, limit: int, source: str, what: str, *, size: int = 
 
 def decode_text(data: bytes, source: str, *, what: str = "file") -> str:
     """Decode UTF-8 (with or without BOM); refuse binary data and other encodings clearly."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 3 and b"\x00" in data[1:4:2]):
+        raise ValidationError(
+            f"is UTF-16 text; jobgen reads {_a(what)} saved as UTF-8",
+            source=source,
+            hint="save the file as UTF-8 "
+            "(in Excel: 'CSV UTF-8'; in an editor: 'Save with encoding')",
+        )
     if b"\x00" in data:
         raise ValidationError(
             f"looks like a binary file (it holds NUL bytes), not {_a(what)}", source=source

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from ._completion import complete_choice, complete_formats, complete_set
 from .errors import JobgenError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,24 +55,27 @@ class _Command(click.Command):
     def invoke(self, ctx: click.Context) -> Any:
         return _translate(ctx, lambda: super(_Command, self).invoke(ctx))
 
-    def make_parser(self, ctx: click.Context) -> Any:
-        """Click's parser, minus a cost of every short option: Click first tries ``-e`` as a
-        long option, and the error it then catches imports difflib to suggest names nobody
-        sees (1–2 ms of each start-up). A short option skips the suggestions; anything else,
-        an unknown option included, goes through Click unchanged."""
-        parser = super().make_parser(ctx)
-        match = getattr(parser, "_match_long_opt", None)
-        long_opts = getattr(parser, "_long_opt", None)
-        short_opts = getattr(parser, "_short_opt", None)
-        if callable(match) and isinstance(long_opts, dict) and isinstance(short_opts, dict):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Click's parsing, plus a hint when a file is given where no argument is taken
+        (``jobgen render employer.yaml``): an employer file goes with ``-e``."""
+        given = list(args)  # Click's parser consumes the list
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            hint = _extra_argument_hint(self, given) if "unexpected extra" in exc.message else None
+            if hint is None:
+                raise
+            raise click.UsageError(f"{exc.message}\n  hint: {hint}", ctx=ctx) from None
 
-            def match_long(opt: str, explicit_value: str | None, state: Any) -> None:
-                if opt not in long_opts and opt in short_opts:
-                    raise click.NoSuchOption(opt, ctx=ctx)  # caught: the short option is next
-                match(opt, explicit_value, state)
 
-            setattr(parser, "_match_long_opt", match_long)  # noqa: B010 - mypy: a method
-        return parser
+def _extra_argument_hint(command: click.Command, args: list[str]) -> str | None:
+    names = {p.name for p in command.params}
+    for before, arg in zip(["", *args], args, strict=False):
+        if before.startswith("-") or not arg.endswith((".yaml", ".yml", ".json")):
+            continue
+        if "employer" in names:
+            return f"an employer file is given with -e: jobgen {command.name} -e {arg}"
+    return None
 
 
 class _Group(click.Group):
@@ -84,23 +88,19 @@ class _Group(click.Group):
 _Group.group_class = _Group
 
 
-def _output_options(f: F) -> F:
-    f = click.option("--force", is_flag=True, help="Replace the output file if it exists.")(f)
-    f = click.option(
-        "-o",
-        "--output",
-        metavar="PATH",
-        help="Write to this file (atomically) instead of stdout; '-' is stdout. "
-        "The format follows the extension when -f is not given.",
-    )(f)
-    f = click.option(
-        "-f",
-        "--format",
-        "fmt",
-        metavar="FORMAT",
-        help="Output format: " + ", ".join(_formats()) + " (default: from -o, else md).",
-    )(f)
-    return f
+class _Count(click.ParamType[int]):
+    """A whole number of at least 1, shown as N in help (not Click's ``[x>=1]``)."""
+
+    name = "N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a whole number", param, ctx)
+        if number < 1:
+            self.fail(f"{value} is not allowed; give 1 or more", param, ctx)
+        return number
 
 
 def _formats() -> list[str]:
@@ -109,57 +109,117 @@ def _formats() -> list[str]:
     return list(FORMATS)
 
 
-def render_options(f: F) -> F:
-    """The options that choose what to render; shared by render, lint and preview."""
-    decorators = [
-        click.option(
-            "--guide",
-            metavar="NAME|PATH",
-            help="Built-in guide name, a guide .yaml file or a guide text .txt "
-            "(default: mental-health-technician).",
-        ),
-        click.option(
-            "-e",
-            "--employer",
-            type=click.Path(dir_okay=True, path_type=Path),
-            metavar="FILE",
-            help="Employer options file (YAML or JSON).",
-        ),
-        click.option(
-            "-s",
-            "--setting",
-            metavar="SETTING",
-            help="Work setting: a slug, alias or unique prefix (see `jobgen options`).",
-        ),
-        click.option(
-            "-E",
-            "--education",
-            metavar="LEVEL",
-            help="Required education level: a slug, alias or unique prefix.",
-        ),
-        click.option(
-            "--set",
-            "assignments",
-            multiple=True,
-            metavar="KEY=VALUE",
-            help="Set one employer field, e.g. --set salary.min=18 (repeatable; "
-            "list fields take entries separated by ';').",
-        ),
-        click.option(
-            "--template",
-            type=click.Path(dir_okay=False, path_type=Path),
-            metavar="FILE",
-            help="Your own Jinja2 Markdown template (runs sandboxed).",
-        ),
-    ]
+# One declaration per option shared by several commands.
+guide_option = click.option(
+    "--guide",
+    metavar="NAME|PATH",
+    help="Built-in guide name, a guide .yaml file or a guide text .txt "
+    "(default: mental-health-technician).",
+)
+employer_option = click.option(
+    "-e",
+    "--employer",
+    type=click.Path(dir_okay=True, path_type=Path),
+    metavar="FILE",
+    help="Employer options file (YAML or JSON); in a batch, defaults for every row.",
+)
+setting_option = click.option(
+    "-s",
+    "--setting",
+    metavar="SETTING",
+    shell_complete=complete_choice("setting"),
+    help="Work setting: a slug, alias or unique prefix (see `jobgen options`).",
+)
+education_option = click.option(
+    "-E",
+    "--education",
+    metavar="LEVEL",
+    shell_complete=complete_choice("education"),
+    help="Required education level: a slug, alias or unique prefix.",
+)
+set_option = click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="KEY=VALUE",
+    shell_complete=complete_set,
+    help="Set one employer field, e.g. --set salary.min=18 (repeatable; list fields take "
+    "entries separated by ';'; KEY= clears the field). In a batch, rows override it.",
+)
+template_option = click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Your own Jinja2 Markdown template (runs sandboxed).",
+)
+reference_docx_option = click.option(
+    "--reference-docx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="A .docx whose styles, page setup, header and footer brand DOCX output "
+    "(its body text is not copied).",
+)
+force_option = click.option("--force", is_flag=True, help="Replace files that already exist.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+lint_flag_option = click.option(
+    "--lint",
+    "run_lint",
+    is_flag=True,
+    help="Also check the posting(s) (see `jobgen lint`): findings go to stderr (render) or "
+    "the manifest (batch); never changes the exit status.",
+)
+
+
+def _apply(f: F, *decorators: Callable[[F], F]) -> F:
     for decorator in reversed(decorators):
         f = decorator(f)
     return f
 
 
-@click.group(name="jobgen", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+def _output_options(f: F) -> F:
+    return _apply(
+        f,
+        click.option(
+            "-f",
+            "--format",
+            "fmt",
+            metavar="FORMAT",
+            shell_complete=complete_formats,
+            help="Output format: " + ", ".join(_formats()) + " (default: from -o, else md).",
+        ),
+        click.option(
+            "-o",
+            "--output",
+            metavar="PATH",
+            help="Write to this file (atomically) instead of stdout; '-' is stdout. "
+            "The format follows the extension when -f is not given.",
+        ),
+        force_option,
+    )
+
+
+def render_options(f: F) -> F:
+    """The options that choose what to render; shared by render, lint and preview."""
+    return _apply(
+        f,
+        guide_option,
+        employer_option,
+        setting_option,
+        education_option,
+        set_option,
+        template_option,
+    )
+
+
+@click.group(
+    name="jobgen",
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="jobgen")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Turn a career guide into tailored, publishable job postings.
 
     \b
@@ -171,6 +231,13 @@ def cli() -> None:
 
     Exit status: 0 ok, 1 the work failed (bad data, unwritable file), 2 bad usage.
     """
+    if ctx.invoked_subcommand is None:  # bare `jobgen`: the help, and success
+        click.echo(ctx.get_help())
+        ctx.exit(0)
+    from .employer import env_warnings
+
+    for message in env_warnings():
+        click.echo(f"jobgen: warning: {message}", err=True)
 
 
 def _stdout_is_terminal() -> bool:
@@ -180,20 +247,8 @@ def _stdout_is_terminal() -> bool:
 @cli.command()
 @render_options
 @_output_options
-@click.option(
-    "--reference-docx",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="A .docx whose styles, page setup, header and footer brand DOCX output "
-    "(its body text is not copied).",
-)
-@click.option(
-    "--lint",
-    "run_lint",
-    is_flag=True,
-    help="Also check the posting (see `jobgen lint`) and print the findings to stderr; "
-    "never changes the exit status.",
-)
+@reference_docx_option
+@lint_flag_option
 def render(
     guide: str | None,
     employer: Path | None,
@@ -278,9 +333,10 @@ def _lint_rules_table() -> str:
     from .lint import RULES
 
     lines = []
+    width = max(len(rule_id) for rule_id in RULES) + 2
     for rule in RULES.values():
         default = "" if rule.default_enabled else "  (off unless --enable)"
-        lines.append(f"{rule.id:<24}{rule.severity:<9}{rule.summary}{default}")
+        lines.append(f"{rule.id:<{width}}{rule.severity:<9}{rule.summary}{default}")
     return "\n".join(lines)
 
 
@@ -300,6 +356,7 @@ def _lint_rules_table() -> str:
     "formats",
     multiple=True,
     metavar="FORMATS",
+    shell_complete=complete_formats,
     help="Formats to write, comma-separated or repeated: "
     + ", ".join(_formats())
     + " (default md).",
@@ -307,8 +364,7 @@ def _lint_rules_table() -> str:
 @click.option(
     "-j",
     "--jobs",
-    type=click.IntRange(min=1),
-    metavar="N",
+    type=_Count(),
     help="Processes that render (default: the CPU count): this one and N-1 workers; "
     "1 renders in this process only.",
 )
@@ -324,49 +380,19 @@ def _lint_rules_table() -> str:
     type=click.Choice(["csv", "yaml", "jsonl"]),
     help="Format of INPUT when its extension does not say (needed for '-').",
 )
-@click.option(
-    "-e",
-    "--employer",
-    type=click.Path(dir_okay=True, path_type=Path),
-    metavar="FILE",
-    help="Employer file whose fields are defaults for every row.",
-)
-@click.option(
-    "--set",
-    "assignments",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="A default for every row, e.g. --set employer.name=Acme (repeatable); rows override it.",
-)
-@click.option(
-    "--guide", metavar="NAME|PATH", help="Built-in guide name, guide .yaml file or guide text .txt."
-)
-@click.option(
-    "--template",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Your own Jinja2 Markdown template (runs sandboxed).",
-)
-@click.option(
-    "--reference-docx",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="A .docx whose styles brand the DOCX output.",
-)
+@employer_option
+@set_option
+@guide_option
+@template_option
+@reference_docx_option
 @click.option(
     "--manifest",
     "manifest",
     metavar="-",
     help="'-' also streams one JSON line per row to stdout, in row order.",
 )
-@click.option(
-    "--lint",
-    "run_lint",
-    is_flag=True,
-    help="Also check every posting (see `jobgen lint`) and record the findings in the "
-    "manifest; never changes the exit status.",
-)
-@click.option("--force", is_flag=True, help="Replace files that already exist.")
+@lint_flag_option
+@force_option
 @click.option("--dry-run", is_flag=True, help="Validate and render every row; write nothing.")
 def batch(
     input_path: str,
@@ -566,7 +592,7 @@ MAX_ERRORS_SHOWN = 20
     "file", required=False, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
 )
 @render_options
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_option
 @click.option("--strict", is_flag=True, help="Exit 1 when any error-level finding exists.")
 @click.option("--disable", multiple=True, metavar="RULE", help="Turn a rule off (repeatable).")
 @click.option("--enable", multiple=True, metavar="RULE", help="Turn a rule on (repeatable).")
@@ -675,15 +701,13 @@ def lint(
 
 
 @cli.command()
-@click.option(
-    "--guide", metavar="NAME|PATH", help="Built-in guide name, guide .yaml file or guide text .txt."
-)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@guide_option
+@json_option
 def options(guide: str | None, as_json: bool) -> None:
     """List the guide's settings and education levels, the formats and the employer fields."""
-    from .options import describe
+    from .choices import describe_choices
 
-    info = describe(guide)
+    info = describe_choices(guide)
     if as_json:
         click.echo(json.dumps(info, indent=2, ensure_ascii=False))
         return
@@ -699,10 +723,10 @@ def options(guide: str | None, as_json: bool) -> None:
             click.echo(f"  {c['slug']:<{width}}{c['name']}{also}")
         click.echo()
     click.echo("Formats (-f): " + ", ".join(f["name"] for f in info["formats"]) + "\n")
-    click.echo("Employer fields (file keys, --set KEY=VALUE, or the JOBGEN_* variable):")
+    click.echo("Employer fields (file keys, --set KEY=VALUE, or the environment variable):")
     for f in info["fields"]:
         allowed = f"  [{'|'.join(f['choices'])}]" if f["choices"] else ""
-        click.echo(f"  {f['key']:<24} {f['help']}{allowed}")
+        click.echo(f"  {f['key']:<24} {f['env']:<31} {f['help']}{allowed}")
 
 
 def main() -> None:
@@ -769,9 +793,7 @@ def preview(
 
 
 @cli.command()
-@click.option(
-    "--guide", metavar="NAME|PATH", help="Built-in guide name, guide .yaml file or guide text .txt."
-)
+@guide_option
 @click.option(
     "-o",
     "--output",
@@ -780,7 +802,7 @@ def preview(
     metavar="PATH",
     help="Where to write the employer file; '-' prints it.",
 )
-@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@force_option
 @click.option(
     "--no-input", is_flag=True, help="Do not ask questions; write the commented starter file."
 )
@@ -829,9 +851,13 @@ def init(guide: str | None, output: str, force: bool, no_input: bool) -> None:
                     raise click.BadParameter(f"the highest pay is below the lowest ({low})")
                 return value
 
-            answers[key] = click.prompt(
-                label, default=default, value_proc=check, show_default=bool(default), err=True
-            )
+            try:
+                answers[key] = click.prompt(
+                    label, default=default, value_proc=check, show_default=bool(default), err=True
+                )
+            except click.Abort:  # Ctrl-C (or end of input) at a question: nothing was written
+                click.echo("\njobgen: interrupted; no file was written", err=True)
+                click.get_current_context().exit(130)
     text = starter_yaml(g, answers)
     if output == "-":
         click.echo(text, nl=False)
@@ -865,18 +891,23 @@ def guide() -> None:
     metavar="FILE.yaml",
     help="Write the guide file here (atomically) instead of stdout; '-' is stdout.",
 )
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@force_option
 def guide_import(text: str, output: str | None, force: bool) -> None:
     """Turn a guide text into a guide file that --guide accepts.
 
     TEXT is a UTF-8 text file, or '-' for stdin, written like the Mental Health Technician
     guide: a title line ("<Occupation> Job Description"), headed sections of
     "Label: description" lines, notes, a conclusion and an FAQ (question, '+', answer).
-    Sections are recognised by their headings; unknown ones are kept as kind "other".
+    Sections are recognised by their headings; a heading the importer cannot place is kept as
+    kind "other" and named in a warning (on stderr; the exit code stays 0).
+
+    The file also holds a DRAFT tailoring layer: the guide's prose in posting voice (duties in
+    the imperative, requirements phrased as requirements, no career advice, nothing about other
+    employers). Review and edit it before publishing; see docs/guide-import.md.
     """
     from ._yaml import read_stream
     from .guide import describe_guide, guide_from_data
-    from .guide_import import dump_guide_yaml, import_guide_file, import_guide_text
+    from .guide_import import dump_guide_yaml, guide_warnings, import_guide_file, import_guide_text
     from .output import write_atomic
 
     if text == "-":
@@ -885,18 +916,28 @@ def guide_import(text: str, output: str | None, force: bool) -> None:
     else:
         data = import_guide_file(text)
     document = dump_guide_yaml(data)
+    source = text if output in (None, "-") else output
+    imported = guide_from_data(data, source)
     if output in (None, "-"):
         click.echo(document, nl=False)
+        for warning in guide_warnings(imported):
+            click.echo(f"warning: {warning}", err=True)
         return
     assert output is not None
     path = write_atomic(output, document.encode("utf-8"), force=force)
-    info = describe_guide(guide_from_data(data, str(path)))
+    info = describe_guide(imported)
     click.echo(f"wrote {path}: the {info['occupation']} guide", err=True)
     for s in info["sections"]:
         click.echo(f"  {s['kind']:<17} {s['heading']} ({_counts(s)})", err=True)
     click.echo(
         f"  notes: {info['notes']}, FAQ entries: {info['faq']}, "
         f"conclusion: {'yes' if info['conclusion'] else 'no'}",
+        err=True,
+    )
+    for warning in guide_warnings(imported):
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"the tailoring layer in {path} is a draft: review it before publishing postings",
         err=True,
     )
     click.echo(f"use it with: jobgen options --guide {path}", err=True)
@@ -913,14 +954,26 @@ def _counts(section: dict[str, Any]) -> str:
 
 @guide.command("validate")
 @click.argument("file", metavar="FILE")
-def guide_validate(file: str) -> None:
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 when there are warnings (such as an unplaced section)."
+)
+def guide_validate(file: str, strict: bool) -> None:
     """Check a guide file (.yaml, or a guide text .txt) and say what it holds.
 
     Exits 0 when the guide can be used, 1 with the file, line and problem when it cannot.
+    Warnings (on stderr) name what postings will lack: a section the importer could not place,
+    no skills or growth section. With --strict, warnings exit 1.
     """
     from .guide import describe_guide, load_guide
+    from .guide_import import guide_warnings
+    from .schemas import check_guide_file
 
-    info = describe_guide(load_guide(file))
+    loaded = load_guide(file)
+    check_guide_file(file)
+    warnings = guide_warnings(loaded)
+    for warning in warnings:
+        click.echo(f"{file}: warning: {warning}", err=True)
+    info = describe_guide(loaded)
     tailored = info["tailoring"]
     layer = (
         f"tailoring for {len(tailored['settings'])} of {len(info['settings'])} settings and "
@@ -928,15 +981,18 @@ def guide_validate(file: str) -> None:
         if tailored["settings"] or tailored["education"]
         else "no tailoring layer (postings are tailored from the guide's own text)"
     )
+    verdict = "ok" if not warnings else f"usable, {len(warnings)} warning(s)"
     click.echo(
-        f"{file}: ok: the {info['occupation']} guide, {len(info['sections'])} sections, "
+        f"{file}: {verdict}: the {info['occupation']} guide, {len(info['sections'])} sections, "
         f"{len(info['settings'])} settings, {len(info['education'])} education levels; {layer}"
     )
+    if strict and warnings:
+        sys.exit(1)
 
 
 @guide.command("show")
 @click.argument("name", metavar="[NAME|FILE]", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@json_option
 def guide_show(name: str | None, as_json: bool) -> None:
     """Summarise a guide: its sections, settings and education levels.
 
@@ -972,7 +1028,7 @@ def guide_show(name: str | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--guide", metavar="NAME|PATH", help="Built-in guide name or a guide file.")
+@guide_option
 @click.option(
     "-o", "--output", "out_dir", required=True, metavar="DIR", help="Folder for the site."
 )
@@ -985,7 +1041,7 @@ def guide_show(name: str | None, as_json: bool) -> None:
     metavar="FILE",
     help="Also show this employer's posting (repeatable).",
 )
-@click.option("--force", is_flag=True, help="Replace gallery files that already exist.")
+@force_option
 def gallery(guide: str | None, out_dir: str, employers: tuple[Path, ...], force: bool) -> None:
     """Build a static site of every setting × education variant.
 

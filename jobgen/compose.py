@@ -223,6 +223,60 @@ def _hiring(employer: str, options: EmployerOptions, location: str) -> str:
     return f"{employer} is hiring {_article(phrase)} {phrase} {title}{remote}."
 
 
+def _summary(
+    guide: Guide, options: EmployerOptions, setting: Choice, words: _Words
+) -> tuple[str, ...]:
+    t = guide.tailoring
+    st = t.settings.get(setting.slug, SettingTailoring())
+    if t.summary or st.summary:
+        about = _join(words.pick(t.summary), words.pick(st.summary) or setting.description)
+    else:  # an untailored guide: its introduction says what the job is; the setting has one
+        about = _join(_opening(guide.introduction) or setting.description)
+    hiring = _hiring(options.employer.name, options, options.location.display())
+    level = t.education.get(options.education, EducationTailoring()).summary
+    return tuple(p for p in (_join(hiring, about), words.pick(level)) if p)
+
+
+def _qualifications(
+    guide: Guide, options: EmployerOptions, education: Choice, words: _Words
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The Qualifications section: its first sentence, the required and the preferred lines."""
+    t = guide.tailoring
+    et = t.education.get(education.slug, EducationTailoring())
+    required = [words.fill(r) for r in pick_all(et.required, words.facts)]
+    required = required or [_sentence(education.name)]
+    if options.experience_months:
+        required.append(_experience(options.experience_months, guide.occupation))
+    preferred = [words.fill(p) for p in pick_all(et.preferred, words.facts)]
+    certification = options.certification
+    if certification != "none":
+        line = t.certification.get(certification, f"{guide.occupation} certification.")
+        (required if certification == "required" else preferred).append(words.fill(line))
+    required.extend(_sentence(q) for q in options.extra_qualifications)
+    intro = words.pick(et.intro) or ("" if et.required else _sentence(education.description))
+    return intro, tuple(required), tuple(preferred)
+
+
+def _header(options: EmployerOptions, pay: str) -> tuple[str, ...]:
+    """The line under the title: employer, place, kind of employment, schedule, pay."""
+    location, workplace = options.location.display(), options.workplace
+    label = WORKPLACE_LABELS[workplace] if workplace != "onsite" else ""
+    place = f"{location} ({label})" if location and label else location or label
+    kind = EMPLOYMENT_LABELS[options.employment_type]
+    return tuple(filter(None, (options.employer.name, place, kind, options.schedule, pay)))
+
+
+def _duties(
+    st: SettingTailoring, et: EducationTailoring, options: EmployerOptions, words: _Words
+) -> tuple[str, ...]:
+    """The setting's own duties, the education level's, then the employer's."""
+    own = (*st.duties, *pick_all(et.duties, words.facts))
+    return (
+        *(_sentence(words.fill(d)) for d in own),
+        *(_sentence(d) for d in options.extra_responsibilities),
+    )
+
+
 def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = None) -> Posting:
     """Write the posting for one employer, every section chosen from all the answers at once.
 
@@ -237,54 +291,17 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
     st = t.settings.get(setting.slug, SettingTailoring())
     et = t.education.get(education.slug, EducationTailoring())
     words = _Words(st.people or t.people or "patients", answers(guide, options))
-    occupation = guide.occupation
-
     employer = options.employer.name
-    location = options.location.display()
-    workplace = options.workplace
-    kind = EMPLOYMENT_LABELS[options.employment_type]
-
-    if t.summary or st.summary:
-        about = _join(words.pick(t.summary), words.pick(st.summary) or setting.description)
-    else:  # an untailored guide: its introduction says what the job is; the setting has one
-        about = _join(_opening(guide.introduction) or setting.description)
-    level = words.pick(et.summary)
-    summary = tuple(p for p in (_join(_hiring(employer, options, location), about), level) if p)
-
-    required = [words.fill(r) for r in pick_all(et.required, words.facts)]
-    required = required or [_sentence(education.name)]
-    experience = options.experience_months
-    if experience:
-        required.append(_experience(experience, occupation))
-    preferred = [words.fill(p) for p in pick_all(et.preferred, words.facts)]
-    certification = options.certification
-    if certification != "none":
-        default = f"{occupation} certification."
-        line = t.certification.get(certification, default)
-        (required if certification == "required" else preferred).append(words.fill(line))
-    if options.extra_qualifications:
-        required.extend(_sentence(q) for q in options.extra_qualifications)
-    intro = words.pick(et.intro) or ("" if et.required else _sentence(education.description))
-
+    intro, required, preferred = _qualifications(guide, options, education, words)
     pay = format_pay(options.salary)
-    if location:
-        place = location + (f" ({WORKPLACE_LABELS[workplace]})" if workplace != "onsite" else "")
-    else:
-        place = WORKPLACE_LABELS[workplace] if workplace != "onsite" else ""
-    header = tuple(filter(None, (employer, place, kind, options.schedule, pay)))  # the non-empty
-    own = _sentence(options.schedule) if options.schedule.strip() else ""
-    schedule = tuple(p for p in (own, _sentence(words.pick(st.schedule))) if p)
-    own_duties = (*st.duties, *pick_all(et.duties, words.facts))
-    duties = tuple(_sentence(words.fill(d)) for d in own_duties)
-    if options.extra_responsibilities:
-        duties += tuple(_sentence(d) for d in options.extra_responsibilities)
+    own_schedule = _sentence(options.schedule) if options.schedule.strip() else ""
     label = st.label or _lower_name(setting.name)
     environment = words.pick(st.environment) or _join(
         f"This role is in {_lower_name(setting.name)}", setting.description
     )
     return Posting(
         guide_slug=guide.slug,
-        occupation=occupation,
+        occupation=guide.occupation,
         title=options.title,
         employer_name=employer,
         employer_about=options.employer.about,
@@ -294,18 +311,18 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
         education=education,
         education_label=et.label or education.name,
         credential=et.credential,
-        header=header,
-        summary=summary,
+        header=_header(options, pay),
+        summary=_summary(guide, options, setting, words),
         responsibilities=_responsibilities(guide, st, words),
         setting_duties_heading=f"In our {label}" if st.label else f"In {setting.name}",
-        setting_duties=duties,
+        setting_duties=_duties(st, et, options, words),
         qualifications_intro=intro,
-        required=tuple(required),
-        preferred=tuple(preferred),
+        required=required,
+        preferred=preferred,
         qualifications_note=words.pick(t.note),
         skills=_skills(guide, et, words),
         environment=environment,
-        schedule=schedule,
+        schedule=tuple(p for p in (own_schedule, _sentence(words.pick(st.schedule))) if p),
         pay=pay,
         benefits=options.benefits,
         growth=_growth(guide, et, words),

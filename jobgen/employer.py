@@ -3,6 +3,9 @@
 Every field has one dotted name (``salary.min``) used everywhere: nested or dotted keys in YAML,
 CSV headers, ``--set salary.min=18`` and ``JOBGEN_SALARY_MIN``. Sources, weakest first: an employer
 file, ``JOBGEN_*`` environment variables, ``--set`` assignments, then ``--setting``/``--education``.
+
+One table drives it all: :data:`FIELDS` names each field's kind, and :data:`KINDS` gives each kind
+its one parser (which also words its errors) and its JSON Schema (see :mod:`jobgen.schemas`).
 """
 
 from __future__ import annotations
@@ -15,79 +18,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, NamedTuple
 
 from . import _validate as v
-from ._memo import keep
 from ._yaml import load_yaml_file
 from .errors import JobgenError, UsageError, ValidationError
-from .guide import Choice, Guide, resolve_choice
-from .guide import clear_caches as guide_clear_caches
+from .guide import Guide, resolve_choice
 
-# --------------------------------------------------------------------------- field table
-
-WORKPLACES = ("onsite", "hybrid", "remote")
-EMPLOYMENT_TYPES = ("full-time", "part-time", "per-diem", "contract", "temporary", "internship")
-PERIODS = ("hour", "day", "week", "month", "year")
-CERTIFICATION = ("required", "preferred", "none")
-
-MAX_TEXT = 5_000
-"""Longest accepted value of any one text field, in characters."""
-MAX_LIST = 30
-"""Most entries accepted in one list field."""
-LIST_SEPARATOR = ";"
-"""Separates list entries where a value is one string: ``--set``, ``JOBGEN_*``, CSV cells."""
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One employer field: its dotted key, kind, help text, choices and example."""
-
-    key: str
-    kind: str  # text, longtext, url, email, choice, money, currency, int, date, list
-    help: str
-    choices: tuple[str, ...] = ()
-    example: str = ""
-
-    @property
-    def env(self) -> str:
-        return "JOBGEN_" + self.key.upper().replace(".", "_")
-
-
-# fmt: off
-FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("employer.name", "text", "Employer's name as applicants should see it.", example="Riverside Behavioral Health"),
-    FieldSpec("employer.about", "longtext", "A short paragraph about the employer.", example="Riverside is a 120-bed psychiatric hospital..."),
-    FieldSpec("employer.website", "url", "Employer's website (http or https).", example="https://riverside.example"),
-    FieldSpec("title", "text", "Job title; defaults to the guide's occupation.", example="Mental Health Technician"),
-    FieldSpec("setting", "setting", "Work setting: a slug, alias or unique prefix from `jobgen options`.", example="inpatient"),
-    FieldSpec("education", "education", "Required education level: a slug, alias or unique prefix.", example="associate"),
-    FieldSpec("location.city", "text", "City.", example="Denver"),
-    FieldSpec("location.region", "text", "State, province or region (name or postal code).", example="CO"),
-    FieldSpec("location.country", "text", "Country (ISO 3166 code or name).", example="US"),
-    FieldSpec("location.postal_code", "text", "Postal or ZIP code.", example="80202"),
-    FieldSpec("workplace", "choice", "Where the work happens.", WORKPLACES, "onsite"),
-    FieldSpec("employment_type", "choice", "Kind of employment.", EMPLOYMENT_TYPES, "full-time"),
-    FieldSpec("schedule", "text", "Shift or hours, in the employer's words.", example="Night shift, 7p-7a, three 12-hour shifts a week"),
-    FieldSpec("salary.min", "money", "Lowest pay in the range (a number).", example="19.50"),
-    FieldSpec("salary.max", "money", "Highest pay in the range (a number).", example="26.00"),
-    FieldSpec("salary.currency", "currency", "ISO 4217 currency code; default USD.", example="USD"),
-    FieldSpec("salary.period", "choice", "What the pay is per; needed with salary.min/max.", PERIODS, "hour"),
-    FieldSpec("certification", "choice", "Whether technician certification is required.", CERTIFICATION, "preferred"),
-    FieldSpec("experience_months", "int", "Months of experience required (0 for none).", example="6"),
-    FieldSpec("benefits", "list", "Benefits offered, one per entry.", example="Medical, dental and vision insurance"),
-    FieldSpec("extra_responsibilities", "list", "Duties to add to the guide's.", example="Transport patients to appointments"),
-    FieldSpec("extra_qualifications", "list", "Requirements to add (shown as required).", example="Valid driver's license"),
-    FieldSpec("apply.url", "url", "Where to apply online (http or https).", example="https://riverside.example/careers/123"),
-    FieldSpec("apply.email", "email", "Email address for applications.", example="careers@riverside.example"),
-    FieldSpec("date_posted", "date", "Posting date, YYYY-MM-DD; default today (or SOURCE_DATE_EPOCH).", example="2026-11-28"),
-    FieldSpec("valid_through", "date", "Last day to apply, YYYY-MM-DD.", example="2026-12-31"),
-    FieldSpec("requisition_id", "text", "Your internal requisition or job id.", example="MHT-0042"),
-    FieldSpec("eeo_statement", "longtext", "Equal-opportunity statement; a standard one is used if empty.", example="We are an equal opportunity employer..."),
-)
-# fmt: on
-FIELD_BY_KEY: dict[str, FieldSpec] = {f.key: f for f in FIELDS}
-GROUPS = ("employer", "location", "salary", "apply")
+# --------------------------------------------------------------------------- the model
 
 DEFAULT_EEO = (
     # the classes federal law protects (EEOC: Title VII, ADEA, ADA, GINA; VEVRAA for veterans)
@@ -97,8 +35,6 @@ DEFAULT_EEO = (
     "provide reasonable accommodations throughout the hiring process."
 )
 PLACEHOLDER_EMPLOYER = "[Employer name]"
-
-# --------------------------------------------------------------------------- the model
 
 
 @dataclass(frozen=True)
@@ -152,6 +88,15 @@ class Apply:
     email: str = ""
 
 
+GROUPS: dict[str, type[Any]] = {
+    "employer": Employer,
+    "location": Location,
+    "salary": Salary,
+    "apply": Apply,
+}
+"""The field groups: ``employer.name`` is the ``name`` of an :class:`Employer`."""
+
+
 @dataclass(frozen=True)
 class EmployerOptions:
     """Everything an employer says about one posting, validated; setting/education are slugs."""
@@ -193,6 +138,409 @@ class EmployerOptions:
         return out
 
 
+# --------------------------------------------------------------------------- values as given
+
+
+class Given(NamedTuple):
+    """One value as a source gave it, before parsing."""
+
+    value: Any
+    where: str
+    """Where it came from, for messages: "employer.yaml:12", "JOBGEN_SALARY_MIN", "--set",
+    "rows.csv row 7 (line 8)"."""
+    usage: bool = False
+    """A command line gave it: its mistakes are usage errors (exit 2)."""
+
+
+def _err(given: Given, key: str, message: str, hint: str | None = None) -> JobgenError:
+    cls: type[JobgenError] = UsageError if given.usage else ValidationError
+    return cls(f"{key}: {message}", source=given.where, hint=hint)
+
+
+# --------------------------------------------------------------------------- the kinds
+
+MAX_TEXT = 5_000
+"""Longest accepted value of any one text field, in characters."""
+MAX_LIST = 30
+"""Most entries accepted in one list field."""
+MAX_PAY = Decimal("100000000")
+LIST_SEPARATOR = ";"
+"""Separates list entries where a value is one string: ``--set``, ``JOBGEN_*``, CSV cells."""
+
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s<>\"]*$", re.IGNORECASE)
+_URL_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
+_URL_BAD_CHAR = re.compile(r"[\s<>\"]")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_PAY_RANGE = re.compile(r"^\$?\d[\d.]*k?(?:-|–|—|to)\$?\d[\d.]*k?$", re.IGNORECASE)
+_PAY_THOUSANDS = re.compile(r"^\d+(?:\.\d+)?k$", re.IGNORECASE)
+_CENT = Decimal("0.01")
+
+CHOICE_WORDS = {
+    "on-site": "onsite",
+    "fulltime": "full-time",
+    "parttime": "part-time",
+    "prn": "per-diem",
+    "perdiem": "per-diem",
+    "hourly": "hour",
+    "yearly": "year",
+    "annual": "year",
+    "monthly": "month",
+    "weekly": "week",
+    "daily": "day",
+}
+"""Words people write for a choice, each mapped to the choice."""
+
+
+def _kind_of_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    return "a mapping" if isinstance(value, Mapping) else "a list"
+
+
+def _text(given: Given, key: str, *, multiline: bool = False) -> str:
+    value = given.value
+    if not isinstance(value, str):
+        if isinstance(value, bool | list | tuple | Mapping):
+            kind = _kind_of_value(value)
+            raise _err(given, key, f"must be text, not {kind}", "put the value in quotes")
+        if not isinstance(value, int | float | Decimal):
+            raise _err(given, key, "must be text", "put the value in quotes")
+        value = str(value)
+    value = value.strip()
+    if len(value) > MAX_TEXT:
+        raise _err(given, key, f"is {len(value):,} characters; the limit is {MAX_TEXT:,}")
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if problem := v.text_problem(value, multiline=multiline):
+        raise _err(given, key, *problem)
+    return unicodedata.normalize("NFC", value)
+
+
+def parse_text(given: Given, spec: FieldSpec, guide: Guide) -> str:
+    """One line of text."""
+    return _text(given, spec.key)
+
+
+def parse_longtext(given: Given, spec: FieldSpec, guide: Guide) -> str:
+    """Text that may run over several lines."""
+    return _text(given, spec.key, multiline=True)
+
+
+def parse_money(given: Given, spec: FieldSpec, guide: Guide) -> Decimal | None:
+    """An amount of pay: 0 or more, at most 2 decimal places; ``$``, commas and spaces allowed."""
+    key = spec.key
+    text = _text(given, key)
+    if not text:
+        return None
+    cleaned = re.sub(r"[,\s$€£]", "", text)
+    if _PAY_RANGE.match(cleaned):
+        raise _err(
+            given,
+            key,
+            f"{text!r} is a range; give one number here",
+            "put the lowest pay in salary.min and the highest in salary.max",
+        )
+    if _PAY_THOUSANDS.match(cleaned):
+        raise _err(given, key, f"{text!r}: write the whole amount, like 52000, not 52k")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise _err(given, key, f"{text!r} is not a number; write it like 18.50 or 52000")
+    if amount.is_signed():  # -0 too: there is no negative pay to print
+        raise _err(given, key, f"{text!r} is negative; pay must be 0 or more")
+    if amount > MAX_PAY:
+        raise _err(given, key, f"{text!r} is larger than any real salary")
+    if amount != amount.quantize(_CENT):
+        raise _err(
+            given,
+            key,
+            f"{text!r} has more than 2 decimal places; pay is given in cents at most, like 18.25",
+        )
+    return amount if amount == amount.to_integral() else amount.quantize(_CENT)
+
+
+def parse_months(given: Given, spec: FieldSpec, guide: Guide) -> int | None:
+    """A whole number of months, 0 to 600."""
+    text = _text(given, spec.key)
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{1,4}", text):
+        raise _err(given, spec.key, f"{text!r} is not a whole number of months from 0 to 600")
+    number = int(text)
+    if number > 600:
+        raise _err(given, spec.key, f"{number} months is more than 50 years; use 0 to 600")
+    return number
+
+
+def parse_date(given: Given, spec: FieldSpec, guide: Guide) -> dt.date | None:
+    """A calendar date, YYYY-MM-DD."""
+    if isinstance(given.value, dt.date):
+        return given.value
+    text = _text(given, spec.key)
+    if not text:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise _err(given, spec.key, f"{text!r} is not a real date in the form YYYY-MM-DD") from None
+
+
+def parse_list(given: Given, spec: FieldSpec, guide: Guide) -> tuple[str, ...]:
+    """A list of one-line entries, or one string whose entries are separated by ``;``."""
+    key, value = spec.key, given.value
+    if isinstance(value, str):
+        items: list[Any] = value.split(LIST_SEPARATOR)
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        raise _err(
+            given, key, f"must be a list (in one line, separate entries with '{LIST_SEPARATOR}')"
+        )
+    out = []
+    for i, item in enumerate(items, 1):
+        if text := _text(given._replace(value=item), f"{key}[{i}]"):
+            out.append(text)
+    if len(out) > MAX_LIST:
+        raise _err(given, key, f"has {len(out)} entries; the limit is {MAX_LIST}")
+    return tuple(out)
+
+
+def parse_choice(given: Given, spec: FieldSpec, guide: Guide) -> str:
+    """One of the field's choices, a word for one (``prn``) or a unique prefix."""
+    choices = spec.choices
+    text = _text(given, spec.key).lower().replace("_", "-").replace(" ", "-")
+    text = CHOICE_WORDS.get(text, text)
+    if text in choices:
+        return text
+    hits = [c for c in choices if text and c.startswith(text)]
+    if len(hits) == 1:
+        return hits[0]
+    raise _err(
+        given,
+        spec.key,
+        f"{given.value!r} is not allowed.{v.did_you_mean(text, choices)} "
+        f"Allowed: {', '.join(choices)}",
+    )
+
+
+def parse_url(given: Given, spec: FieldSpec, guide: Guide) -> str:
+    """A web address starting with http:// or https://."""
+    text = _text(given, spec.key)
+    if not text or _URL.match(text):
+        return text
+    if _URL_SCHEME.match(text) and (bad := _URL_BAD_CHAR.search(text)):
+        char = "a space" if bad.group().isspace() else repr(bad.group())
+        raise _err(
+            given,
+            spec.key,
+            f"{text!r} contains {char}, which a web address cannot hold",
+            f"remove it, or write it encoded (%{ord(bad.group()):02X})",
+        )
+    raise _err(
+        given,
+        spec.key,
+        f"{text!r} is not a web address; only http:// and https:// links are allowed",
+    )
+
+
+def parse_email(given: Given, spec: FieldSpec, guide: Guide) -> str:
+    """An email address; a leading ``mailto:`` is dropped."""
+    text = _text(given, spec.key)
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    if text and not _EMAIL.match(text):
+        raise _err(given, spec.key, f"{text!r} is not an email address like jobs@example.org")
+    return text
+
+
+def parse_currency(given: Given, spec: FieldSpec, guide: Guide) -> str:
+    """A 3-letter ISO 4217 code."""
+    code = _text(given, spec.key).upper()
+    if code and not _CURRENCY.match(code):
+        raise _err(given, spec.key, f"{code!r} is not a 3-letter ISO 4217 code like USD")
+    return code
+
+
+def parse_setting(given: Given, spec: FieldSpec, guide: Guide) -> str:
+    """A setting of the guide: slug, alias, name or unique prefix."""
+    text = _text(given, spec.key)
+    choices = guide.setting_choices()
+    return resolve_choice(text, choices, "setting", source=given.where, usage=given.usage).slug
+
+
+def parse_education(given: Given, spec: FieldSpec, guide: Guide) -> str:
+    """An education level of the guide: slug, alias, name or unique prefix."""
+    text = _text(given, spec.key)
+    choices = guide.education_choices()
+    what = "education level"
+    return resolve_choice(text, choices, what, source=given.where, usage=given.usage).slug
+
+
+Parser = Callable[[Given, "FieldSpec", Guide], Any]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a field holds: its parser, what is allowed (in words) and its JSON Schema."""
+
+    name: str
+    parse: Parser
+    allowed: str
+    schema: Mapping[str, Any]
+
+
+_TEXT_SCHEMA = {"type": ["string", "number"], "maxLength": MAX_TEXT}
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("text", parse_text, "one line of text", _TEXT_SCHEMA),
+        Kind("longtext", parse_longtext, "text, several lines allowed", _TEXT_SCHEMA),
+        Kind("url", parse_url, "an http:// or https:// address", {
+            "type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://", "format": "uri",
+        }),
+        Kind("email", parse_email, "an email address", {"type": "string", "format": "email"}),
+        Kind("choice", parse_choice, "one of the choices", {"type": "string"}),
+        Kind("setting", parse_setting, "a setting of the guide (see `jobgen options`)", {
+            "type": "string",
+        }),
+        Kind("education", parse_education, "an education level of the guide", {"type": "string"}),
+        Kind("money", parse_money, "a number, 0 or more, at most 2 decimals", {
+            "type": ["number", "string"], "minimum": 0, "maximum": int(MAX_PAY),
+            "pattern": r"^\s*[$€£]?\s*\d[\d,]*(\.\d{1,2})?\s*$",
+        }),
+        Kind("currency", parse_currency, "a 3-letter ISO 4217 code", {
+            "type": "string", "pattern": "^[A-Za-z]{3}$",
+        }),
+        Kind("int", parse_months, "a whole number from 0 to 600", {
+            "type": ["integer", "string"], "minimum": 0, "maximum": 600, "pattern": r"^\d{1,3}$",
+        }),
+        Kind("date", parse_date, "a date, YYYY-MM-DD", {"type": "string", "format": "date"}),
+        Kind("list", parse_list, f"a list, or entries separated by '{LIST_SEPARATOR}'", {
+            "anyOf": [
+                {"type": "array", "items": _TEXT_SCHEMA, "maxItems": MAX_LIST},
+                {"type": "string"},
+            ],
+        }),
+    )
+}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the field table
+
+WORKPLACES = ("onsite", "hybrid", "remote")
+EMPLOYMENT_TYPES = ("full-time", "part-time", "per-diem", "contract", "temporary", "internship")
+PERIODS = ("hour", "day", "week", "month", "year")
+CERTIFICATION = ("required", "preferred", "none")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One employer field: its dotted key, kind, help text, choices, example and default."""
+
+    key: str
+    kind: str  # a key of KINDS
+    help: str
+    choices: tuple[str, ...] = ()
+    example: str = ""
+    default: Any = ""
+    """The value when no source gives one (``None``: the field is required)."""
+
+    @property
+    def env(self) -> str:
+        return "JOBGEN_" + self.key.upper().replace(".", "_")
+
+    @property
+    def parse(self) -> Parser:
+        return KINDS[self.kind].parse
+
+
+# fmt: off
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("employer.name", "text", "Employer's name as applicants should see it.", example="Riverside Behavioral Health", default=PLACEHOLDER_EMPLOYER),
+    FieldSpec("employer.about", "longtext", "A short paragraph about the employer.", example="Riverside is a 120-bed psychiatric hospital..."),
+    FieldSpec("employer.website", "url", "Employer's website (http or https).", example="https://riverside.example"),
+    FieldSpec("title", "text", "Job title; defaults to the guide's occupation.", example="Mental Health Technician"),
+    FieldSpec("setting", "setting", "Work setting: a slug, alias or unique prefix from `jobgen options`.", example="inpatient", default=None),
+    FieldSpec("education", "education", "Required education level: a slug, alias or unique prefix.", example="associate", default=None),
+    FieldSpec("location.city", "text", "City.", example="Denver"),
+    FieldSpec("location.region", "text", "State, province or region (name or postal code).", example="CO"),
+    FieldSpec("location.country", "text", "Country (ISO 3166 code or name).", example="US"),
+    FieldSpec("location.postal_code", "text", "Postal or ZIP code.", example="80202"),
+    FieldSpec("workplace", "choice", "Where the work happens.", WORKPLACES, "onsite", "onsite"),
+    FieldSpec("employment_type", "choice", "Kind of employment.", EMPLOYMENT_TYPES, "full-time", "full-time"),
+    FieldSpec("schedule", "text", "Shift or hours, in the employer's words.", example="Night shift, 7p-7a, three 12-hour shifts a week"),
+    FieldSpec("salary.min", "money", "Lowest pay in the range (a number).", example="19.50", default=None),
+    FieldSpec("salary.max", "money", "Highest pay in the range (a number).", example="26.00", default=None),
+    FieldSpec("salary.currency", "currency", "ISO 4217 currency code; default USD.", example="USD", default="USD"),
+    FieldSpec("salary.period", "choice", "What the pay is per; needed with salary.min/max.", PERIODS, "hour"),
+    FieldSpec("certification", "choice", "Whether technician certification is required.", CERTIFICATION, "preferred", "none"),
+    FieldSpec("experience_months", "int", "Months of experience required (0 for none).", example="6", default=None),
+    FieldSpec("benefits", "list", "Benefits offered, one per entry.", example="Medical, dental and vision insurance", default=()),
+    FieldSpec("extra_responsibilities", "list", "Duties to add to the guide's.", example="Transport patients to appointments", default=()),
+    FieldSpec("extra_qualifications", "list", "Requirements to add (shown as required).", example="Valid driver's license", default=()),
+    FieldSpec("apply.url", "url", "Where to apply online (http or https).", example="https://riverside.example/careers/123"),
+    FieldSpec("apply.email", "email", "Email address for applications.", example="careers@riverside.example"),
+    FieldSpec("date_posted", "date", "Posting date, YYYY-MM-DD; default today (or SOURCE_DATE_EPOCH).", example="2026-11-28", default=None),
+    FieldSpec("valid_through", "date", "Last day to apply, YYYY-MM-DD.", example="2026-12-31", default=None),
+    FieldSpec("requisition_id", "text", "Your internal requisition or job id.", example="MHT-0042"),
+    FieldSpec("eeo_statement", "longtext", "Equal-opportunity statement; a standard one is used if empty.", example="We are an equal opportunity employer..."),
+)
+# fmt: on
+FIELD_BY_KEY: dict[str, FieldSpec] = {f.key: f for f in FIELDS}
+ENV_VARIABLES: dict[str, str] = {f.env: f.key for f in FIELDS}
+"""``JOBGEN_SALARY_MIN`` → ``salary.min``."""
+
+
+def _check_pay(values: dict[str, Any], merged: Mapping[str, Given]) -> None:
+    low, high = values["salary.min"], values["salary.max"]
+    if low is not None and high is not None and low > high:
+        raise _err(
+            merged["salary.max"],
+            "salary.max",
+            f"{high} is less than salary.min {low}; the range must go from low to high",
+        )
+    if (low is not None or high is not None) and not values["salary.period"]:
+        given = merged.get("salary.min") or merged["salary.max"]
+        allowed = ", ".join(PERIODS)
+        raise _err(given, "salary.period", f"is needed when a salary is given. Allowed: {allowed}")
+
+
+def _check_dates(values: dict[str, Any], merged: Mapping[str, Given]) -> None:
+    posted, until = values["date_posted"], values["valid_through"]
+    if until is not None and until < posted:
+        raise _err(
+            merged["valid_through"],
+            "valid_through",
+            f"{until} is before date_posted {posted}; a posting cannot close before it opens",
+        )
+
+
+_ORDER: tuple[str, ...] = (
+    "setting",
+    "education",
+    "salary.min",
+    "salary.max",
+    "salary.period",
+    "salary.currency",
+    "date_posted",
+    "valid_through",
+)
+"""Fields checked first (then the rest in table order), so a row with several mistakes reports
+the one that matters most; each cross-field rule runs once the fields it reads are parsed."""
+_RULES: dict[str, Callable[[dict[str, Any], Mapping[str, Given]], None]] = {
+    "salary.currency": _check_pay,
+    "valid_through": _check_dates,
+}
+_CHECK_ORDER: tuple[FieldSpec, ...] = tuple(FIELD_BY_KEY[k] for k in _ORDER) + tuple(
+    f for f in FIELDS if f.key not in _ORDER
+)
+
+
 # --------------------------------------------------------------------------- layers
 
 
@@ -209,46 +557,140 @@ class OptionLayer:
     usage: bool = False
     where: Mapping[str, str] = field(default_factory=dict)
     """Where each key came from, when the source is not one file (``JOBGEN_SALARY_MIN``)."""
+    clears: bool = False
+    """An empty value clears the field (``--set salary.min=``); elsewhere it is not given."""
 
 
-_Raw: TypeAlias = tuple[Any, str, bool]
-"""A value as given, ``(value, where, usage)``: ``where`` it came from for error messages
-("employer.yaml:12", "JOBGEN_SALARY_MIN", "--set", "rows.csv row 7 (line 8)"), and ``usage``
-when a command line gave it (its mistakes are usage errors, exit 2). A plain tuple: one is made
-per field per posting, and a named tuple costs twice as much to make (a frozen dataclass,
-several times)."""
+_SAID_FOR = {
+    "zip": "location.postal_code",
+    "zip_code": "location.postal_code",
+    "state": "location.region",
+    "province": "location.region",
+    "company": "employer.name",
+    "employer": "employer.name",
+    "pay": "salary.min",
+    "wage": "salary.min",
+    "email": "apply.email",
+}
+"""Words people use for a field, for suggestions only (a field has one name)."""
+
+
+def closest_field(word: str) -> str | None:
+    """The field a mistyped or unqualified name most likely means: ``City`` → ``location.city``,
+    ``salary.mn`` → ``salary.min``, ``Postal code`` → ``location.postal_code``."""
+    name = re.sub(r"[\s-]+", "_", word.strip().lower())
+    name = _SAID_FOR.get(name, name)
+    if name in FIELD_BY_KEY:
+        return name
+    by_last: dict[str, list[str]] = {}
+    for key in FIELD_BY_KEY:
+        by_last.setdefault(key.rpartition(".")[2], []).append(key)
+    last = name if name in by_last else v.closest(name, by_last)
+    if last is not None and len(by_last[last]) == 1 and last == name:
+        return by_last[last][0]
+    if match := v.closest(name, FIELD_BY_KEY):
+        return match
+    return by_last[last][0] if last is not None and len(by_last[last]) == 1 else None
+
+
+def _suggest(word: str) -> str:
+    match = closest_field(word)
+    return f" Did you mean {match!r}?" if match else ""
+
+
+def _unknown(key: str, source: str, mapping: Any, raw_key: str) -> ValidationError:
+    return ValidationError(
+        f"unknown field {v.shorten(key)!r}.{_suggest(key)} "
+        f"Fields: {', '.join(FIELD_BY_KEY)} (see `jobgen options`)",
+        source=v.where(source, mapping, raw_key),
+    )
+
+
+def fields_of_columns(header: Sequence[str], source: str) -> list[str | None]:
+    """A CSV header row's cells → field keys (``None`` for a blank cell), case-insensitively.
+
+    Every unknown column is reported at once, each with the field it most likely means.
+    """
+    if any("\x00" in cell for cell in header):
+        raise ValidationError(
+            "is UTF-16 text; jobgen reads CSV saved as UTF-8",
+            source=source,
+            hint="save the file as UTF-8 (in Excel: 'CSV UTF-8')",
+        )
+    by_lower = {key.lower(): key for key in FIELD_BY_KEY}
+    columns: list[str | None] = []
+    seen: dict[str, int] = {}
+    unknown: list[tuple[str, int, str | None]] = []
+    for i, cell in enumerate(header, 1):
+        text = cell.strip()
+        key = by_lower.get(text.lower()) if text else None
+        if text and key is None:
+            unknown.append((text, i, closest_field(text)))
+        elif key in seen:
+            raise ValidationError(
+                f"column {i} {text!r} repeats column {seen[key]}; each field may appear once",
+                source=source,
+                hint="no file was written",
+            )
+        elif key is not None:
+            seen[key] = i
+        columns.append(key)
+    if len(unknown) == 1:
+        text, i, match = unknown[0]
+        what = f"unknown column {text!r} (column {i} of the header row)."
+        what += f" Did you mean {match!r}?" if match else ""
+    elif unknown:
+        what = "unknown columns in the header row: " + "; ".join(
+            f"{text!r} (column {i}" + (f", did you mean {match!r}?)" if match else ")")
+            for text, i, match in unknown
+        )
+    if unknown:
+        raise ValidationError(
+            f"{what} The header row holds employer fields: {', '.join(FIELD_BY_KEY)} "
+            "(see `jobgen options`)",
+            source=source,
+            hint="rename or remove the column; no file was written",
+        )
+    return columns
 
 
 def flatten(values: Mapping[str, Any], source: str) -> dict[str, tuple[Any, str]]:
-    """Nested or dotted mapping → ``{dotted.key: (value, where)}``; unknown keys are refused."""
+    """Nested or dotted mapping → ``{dotted.key: (value, where)}``.
+
+    Unknown keys are refused, and so is a field given twice in any spelling
+    (``employer: {name: A}`` beside ``employer.name: B``): no value silently wins.
+    """
     out: dict[str, tuple[Any, str]] = {}
+    spelt: dict[str, str] = {}
 
-    def unknown(key: str, mapping: Any, raw_key: str) -> ValidationError:
-        all_keys = [f.key for f in FIELDS]
-        return ValidationError(
-            f"unknown field {v.shorten(key)!r}.{v.did_you_mean(key, all_keys)} "
-            f"Fields: {', '.join(all_keys)} (see `jobgen options`)",
-            source=v.where(source, mapping, raw_key),
-        )
+    def put(key: str, value: Any, where: str, spelling: str) -> None:
+        if key in out:
+            raise ValidationError(
+                f"{key} is given twice: as {spelt[key]} ({out[key][1]}) and as {spelling} "
+                f"({where}); give it once",
+                source=where,
+            )
+        out[key] = (value, where)
+        spelt[key] = spelling
 
-    lined = isinstance(getattr(values, "lines", None), dict)  # YAML: keys know their lines
     for raw_key, value in values.items():
         key = str(raw_key).strip()
         if key in FIELD_BY_KEY:
-            out[key] = (value, v.where(source, values, raw_key) if lined else source)
+            put(key, value, v.where(source, values, raw_key), repr(str(raw_key)))
         elif key in GROUPS and isinstance(value, Mapping):
             for sub_key, sub_value in value.items():
-                dotted = f"{key}.{sub_key}"
+                dotted = f"{key}.{str(sub_key).strip()}"
                 if dotted not in FIELD_BY_KEY:
-                    raise unknown(dotted, value, sub_key)
-                out[dotted] = (sub_value, v.where(source, value, sub_key))
+                    raise _unknown(dotted, source, value, sub_key)
+                spelling = f"'{key}: {{{str(sub_key).strip()}: ...}}'"
+                put(dotted, sub_value, v.where(source, value, sub_key), spelling)
         elif key in GROUPS:
+            fields = ", ".join(k for k in FIELD_BY_KEY if k.startswith(key + "."))
             raise ValidationError(
-                f"{key!r} must be a mapping of {', '.join(k for k in FIELD_BY_KEY if k.startswith(key + '.'))}",
-                source=v.where(source, values, raw_key),
+                f"{key!r} must be a mapping of {fields}", source=v.where(source, values, raw_key)
             )
         else:
-            raise unknown(key, values, raw_key)
+            raise _unknown(key, source, values, raw_key)
     return out
 
 
@@ -275,12 +717,33 @@ def file_layer(path: str | Path) -> OptionLayer:
 def env_layer(environ: Mapping[str, str] | None = None) -> OptionLayer:
     """``JOBGEN_SALARY_MIN=18`` → ``salary.min``; only the variables named in the field table."""
     environ = os.environ if environ is None else environ
-    values = {f.key: environ[f.env] for f in FIELDS if environ.get(f.env, "") != ""}
+    values = {key: environ[name] for name, key in ENV_VARIABLES.items() if environ.get(name)}
     return OptionLayer("environment", values, where={key: FIELD_BY_KEY[key].env for key in values})
 
 
+OTHER_VARIABLES = frozenset({"JOBGEN_DEBUG", "JOBGEN_REQUIRE_EXTERNAL"})
+"""``JOBGEN_*`` variables that are not employer fields."""
+
+
+def env_warnings(environ: Mapping[str, str] | None = None) -> list[str]:
+    """A warning for each ``JOBGEN_*`` variable that looks like a misspelt field's
+    (``JOBGEN_SALARY_MN``), naming the closest; a variable like no field's is left alone (it
+    may belong to something else)."""
+    environ = os.environ if environ is None else environ
+    out = []
+    for name in sorted(environ):
+        if not name.startswith("JOBGEN_") or name in ENV_VARIABLES or name in OTHER_VARIABLES:
+            continue
+        if match := v.closest(name, ENV_VARIABLES, cutoff=0.85):
+            out.append(
+                f"the environment variable {name} is not used; did you mean {match} "
+                f"(the field {ENV_VARIABLES[match]})?"
+            )
+    return out
+
+
 def set_layer(assignments: Iterable[str]) -> OptionLayer:
-    """``["salary.min=18", ...]`` from ``--set``."""
+    """``["salary.min=18", ...]`` from ``--set``; ``salary.min=`` clears the field."""
     values: dict[str, str] = {}
     for item in assignments:
         key, sep, value = item.partition("=")
@@ -292,245 +755,12 @@ def set_layer(assignments: Iterable[str]) -> OptionLayer:
         key = key.strip()
         if key not in FIELD_BY_KEY:
             raise UsageError(
-                f"unknown field {v.shorten(key)!r}.{v.did_you_mean(key, FIELD_BY_KEY)} "
+                f"unknown field {v.shorten(key)!r}.{_suggest(key)} "
                 "Run `jobgen options` for the list of fields",
                 source="--set",
             )
         values[key] = value
-    return OptionLayer("--set", values, usage=True)
-
-
-# --------------------------------------------------------------------------- parsing values
-
-_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s<>\"]*$", re.IGNORECASE)
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-
-
-def _err(raw: _Raw, key: str, message: str, hint: str | None = None) -> JobgenError:
-    _value, where, usage = raw
-    cls: type[JobgenError] = UsageError if usage else ValidationError
-    return cls(f"{key}: {message}", source=where, hint=hint)
-
-
-def _text(raw: _Raw, key: str, *, multiline: bool = False) -> str:
-    value = raw[0]
-    if type(value) is str and value.isascii() and value.isprintable() and len(value) <= MAX_TEXT:
-        return value.strip()  # the usual value: nothing below could refuse or change it
-    if isinstance(value, bool | list | tuple | Mapping):
-        kind = (
-            "true/false"
-            if isinstance(value, bool)
-            else "a mapping"
-            if isinstance(value, Mapping)
-            else "a list"
-        )
-        raise _err(raw, key, f"must be text, not {kind}", "put the value in quotes")
-    if isinstance(value, int | float | Decimal):
-        value = str(value)
-    if not isinstance(value, str):
-        raise _err(raw, key, "must be text", "put the value in quotes")
-    if len(value) > MAX_TEXT and len(value := value.strip()) > MAX_TEXT:
-        raise _err(raw, key, f"is {len(value):,} characters; the limit is {MAX_TEXT:,}")
-    if multiline:
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-    if problem := v.text_problem(value, multiline=multiline):
-        raise _err(raw, key, *problem)
-    value = unicodedata.normalize("NFC", value) if not value.isascii() else value
-    return value.strip()
-
-
-def _money(raw: _Raw, key: str) -> Decimal | None:
-    text = _text(raw, key)
-    if not text:
-        return None
-    cleaned = re.sub(r"[,\s$€£]", "", text)
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        raise _err(raw, key, f"{text!r} is not a number; write it like 18.50 or 52000")
-    if amount < 0:
-        raise _err(raw, key, f"{text!r} is negative; pay must be 0 or more")
-    if amount > Decimal("100000000"):
-        raise _err(raw, key, f"{text!r} is larger than any real salary")
-    return amount.quantize(Decimal("0.01")) if amount != amount.to_integral() else amount
-
-
-def _int(raw: _Raw, key: str) -> int | None:
-    text = _text(raw, key)
-    if not text:
-        return None
-    if not re.fullmatch(r"\d{1,4}", text):
-        raise _err(raw, key, f"{text!r} is not a whole number of months from 0 to 600")
-    number = int(text)
-    if number > 600:
-        raise _err(raw, key, f"{number} months is more than 50 years; use 0 to 600")
-    return number
-
-
-def _date(raw: _Raw, key: str) -> dt.date | None:
-    value = raw[0]
-    if isinstance(value, dt.date):
-        return value
-    text = _text(raw, key)
-    if not text:
-        return None
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise _err(raw, key, f"{text!r} is not a real date in the form YYYY-MM-DD") from None
-
-
-def _list(raw: _Raw, key: str) -> tuple[str, ...]:
-    value, where, usage = raw
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        items: list[Any] = value.split(LIST_SEPARATOR)
-    elif isinstance(value, list | tuple):
-        items = list(value)
-    else:
-        raise _err(
-            raw, key, f"must be a list (in one line, separate entries with '{LIST_SEPARATOR}')"
-        )
-    out = []
-    for i, item in enumerate(items, 1):
-        text = _text((item, where, usage), f"{key}[{i}]")
-        if text:
-            out.append(text)
-    if len(out) > MAX_LIST:
-        raise _err(raw, key, f"has {len(out)} entries; the limit is {MAX_LIST}")
-    return tuple(out)
-
-
-_CHOICE_ALIASES = {
-    "on-site": "onsite",
-    "fulltime": "full-time",
-    "parttime": "part-time",
-    "prn": "per-diem",
-    "perdiem": "per-diem",
-    "hourly": "hour",
-    "yearly": "year",
-    "annual": "year",
-    "monthly": "month",
-    "weekly": "week",
-    "daily": "day",
-}
-
-
-def _choice(raw: _Raw, key: str, choices: Sequence[str]) -> str:
-    text = _text(raw, key).lower().replace("_", "-").replace(" ", "-")
-    text = _CHOICE_ALIASES.get(text, text)
-    if text in choices:
-        return text
-    hits = [c for c in choices if text and c.startswith(text)]
-    if len(hits) == 1:
-        return hits[0]
-    raise _err(
-        raw,
-        key,
-        f"{raw[0]!r} is not allowed.{v.did_you_mean(text, choices)} Allowed: {', '.join(choices)}",
-    )
-
-
-def _url(raw: _Raw, key: str) -> str:
-    text = _text(raw, key)
-    if text and not _URL.match(text):
-        raise _err(
-            raw, key, f"{text!r} is not a web address; only http:// and https:// links are allowed"
-        )
-    return text
-
-
-def _email(raw: _Raw, key: str) -> str:
-    text = _text(raw, key)
-    if text.lower().startswith("mailto:"):
-        text = text[7:]
-    if text and not _EMAIL.match(text):
-        raise _err(raw, key, f"{text!r} is not an email address like jobs@example.org")
-    return text
-
-
-def _longtext(raw: _Raw, key: str) -> str:
-    return _text(raw, key, multiline=True)
-
-
-def _field_choice(raw: _Raw, key: str) -> str:
-    return _choice(raw, key, FIELD_BY_KEY[key].choices)
-
-
-def _currency(raw: _Raw, key: str) -> str:
-    code = _text(raw, key).upper() or "USD"
-    if not _CURRENCY.match(code):
-        raise _err(raw, key, f"{code!r} is not a 3-letter ISO 4217 code like USD")
-    return code
-
-
-# --------------------------------------------------------------------------- parse caches
-
-_T = TypeVar("_T")
-
-_PARSED: dict[tuple[Callable[..., Any], str, str], Any] = {}
-"""Values parsed before: ``(parser, field, text)`` → the parsed value. A batch's rows repeat
-most of their values (employers, pay, dates, benefits, links), and a parser's result depends
-only on the field and the text. Only successes are kept: an error names the row it is in, so a
-bad value is parsed (and refused) again each time. Bounded: it starts afresh when full."""
-_PARSED_MAX = 4096
-_PARSED_LONGEST = 500
-"""Longer texts are parsed every time, which keeps the cache to a few megabytes at most."""
-
-_MISSING: Any = object()
-
-
-_EMPLOYERS: dict[tuple[str, str, str], Employer] = {}
-_LOCATIONS: dict[tuple[str, str, str, str], Location] = {}
-_SALARIES: dict[tuple[int, int, str, str], Salary] = {}
-"""Employers, locations and pay made before, by their validated values: a batch names a few
-again and again, and these are frozen, so one object serves every posting with the same values.
-Pay is kept by the identity of its amounts (each entry holds them, so an id cannot be reused
-while it lives), since equal amounts can be written differently. At most :data:`_SHARED_MAX`
-of each (an employer's about text can be long)."""
-_SHARED_MAX = 256
-
-
-def _parsed(parse: Callable[[_Raw, str], _T], raw: _Raw, key: str) -> _T:
-    """``parse(raw, key)``, remembered in :data:`_PARSED` for text values."""
-    value = raw[0]
-    if type(value) is not str or len(value) > _PARSED_LONGEST:
-        return parse(raw, key)
-    memo = (parse, key, value)
-    found: _T = _PARSED.get(memo, _MISSING)
-    if found is _MISSING:
-        found = keep(
-            _PARSED, memo, parse(raw, key), _PARSED_MAX
-        )  # a bad value raises: nothing is kept
-    return found
-
-
-def _resolved(choices: tuple[Choice, ...], raw: _Raw | None, key: str, what: str) -> str:
-    """The slug of the setting or education level ``raw`` names (resolutions are remembered
-    by :func:`jobgen.guide.resolve_choice`)."""
-    if raw is None:
-        listing = ", ".join(c.slug for c in choices)
-        raise UsageError(
-            f"no {what} given; choose one with --{key} or '{key}:' in the employer file. "
-            f"Valid {what}s: {listing}",
-            source=f"--{key}",
-        )
-    _value, where, usage = raw
-    text = _parsed(_text, raw, key)
-    return resolve_choice(text, choices, what, source=where, usage=usage).slug
-
-
-def clear_caches() -> None:
-    """Forget every value parsed and resolved before (for tests and measurements)."""
-    for cache in (_PARSED, _EMPLOYERS, _LOCATIONS, _SALARIES):
-        cache.clear()
-    guide_clear_caches()
+    return OptionLayer("--set", values, usage=True, clears=True)
 
 
 def today(environ: Mapping[str, str] | None = None) -> dt.date:
@@ -551,6 +781,30 @@ def today(environ: Mapping[str, str] | None = None) -> dt.date:
 # --------------------------------------------------------------------------- building
 
 
+def merge_layers(
+    layers: Iterable[OptionLayer], base: Mapping[str, Given] | None = None
+) -> dict[str, Given]:
+    """The layers' values merged onto ``base`` (later wins, field by field; unset and empty
+    values are skipped, or clear the field in a layer that ``clears``). A batch merges its
+    defaults once, then each row onto them."""
+    merged: dict[str, Given] = dict(base) if base else {}
+    for layer in layers:
+        for key, (value, where) in flatten(layer.values, layer.source).items():
+            if value is None or value == "":
+                if layer.clears:
+                    merged.pop(key, None)
+                continue
+            merged[key] = Given(value, layer.where.get(key, where), layer.usage)
+    return merged
+
+
+def merge_values(
+    base: Mapping[str, Given], values: Mapping[str, Any], source: str
+) -> dict[str, Given]:
+    """One batch row's ``values`` (read from ``source``) merged onto ``base``."""
+    return merge_layers([OptionLayer(source, values)], base)
+
+
 def options_from_layers(
     guide: Guide, layers: Sequence[OptionLayer], *, default_date: dt.date | None = None
 ) -> EmployerOptions:
@@ -558,182 +812,62 @@ def options_from_layers(
     return options_from_merged(guide, merge_layers(layers), default_date=default_date)
 
 
-def merge_layers(
-    layers: Iterable[OptionLayer], base: Mapping[str, _Raw] | None = None
-) -> dict[str, _Raw]:
-    """The layers' values merged onto ``base`` (later wins, field by field; unset and empty
-    values skipped), each with where it came from. A batch merges its defaults once, then each
-    row onto them."""
-    merged: dict[str, _Raw] = dict(base) if base else {}
-    for layer in layers:
-        _merge_into(merged, layer.values, layer.source, layer.usage, layer.where)
-    return merged
+def _missing(spec: FieldSpec, guide: Guide) -> UsageError:
+    if spec.kind == "setting":
+        what, choices = "setting", guide.setting_choices()
+    else:
+        what, choices = "education level", guide.education_choices()
+    return UsageError(
+        f"no {what} given; choose one with --{spec.key} or '{spec.key}:' in the employer file. "
+        f"Valid {what}s: {', '.join(c.slug for c in choices)}",
+        source=f"--{spec.key}",
+    )
 
 
-def merge_values(
-    base: Mapping[str, _Raw], values: Mapping[str, Any], source: str
-) -> dict[str, _Raw]:
-    """One more layer's ``values`` (a batch row, read from ``source``) merged onto ``base``:
-    :func:`merge_layers` without making an :class:`OptionLayer` per row."""
-    merged = dict(base)
-    if type(values) is dict:
-        # The usual row (a CSV line): a plain dict whose keys are all fields' own names, so
-        # flatten() would give each value with ``source`` as its place. Anything else (a group
-        # such as ``salary:``, a key with spaces, an unknown key) takes the general path below.
-        names = _FIELD_NAMES
-        for key, value in values.items():
-            name = names.get(key)
-            if name is None:
-                break
-            if value is None or value == "":
-                continue
-            merged[name] = (value, source, False)
-        else:
-            return merged
-        merged = dict(base)
-    _merge_into(merged, values, source, False, None)
-    return merged
-
-
-_FIELD_NAMES: dict[str, str] = {key: key for key in FIELD_BY_KEY}
-"""Each field's dotted name → itself: a row's key found here is the name flatten() gives it."""
-
-
-def _merge_into(
-    merged: dict[str, _Raw],
-    values: Mapping[str, Any],
-    source: str,
-    usage: bool,
-    where_of: Mapping[str, str] | None,
-) -> None:
-    for key, (value, where) in flatten(values, source).items():
-        if value is None or value == "":
-            continue
-        merged[key] = (value, where_of.get(key, where) if where_of else where, usage)
+def parse_values(
+    guide: Guide, merged: Mapping[str, Given], *, default_date: dt.date | None = None
+) -> dict[str, Any]:
+    """Every field's parsed value (or its default), ``{dotted.key: value}``, with the
+    cross-field rules checked. Errors name the field, where its value came from, and what is
+    allowed."""
+    values: dict[str, Any] = {}
+    for spec in _CHECK_ORDER:
+        given = merged.get(spec.key)
+        value = None if given is None else spec.parse(given, spec, guide)
+        if value is None or value == "" or value == ():
+            if spec.default is None and spec.kind in ("setting", "education"):
+                raise _missing(spec, guide)
+            value = spec.default
+        values[spec.key] = value
+        if spec.key == "date_posted" and value is None:
+            values[spec.key] = default_date or today()
+        if rule := _RULES.get(spec.key):
+            rule(values, merged)
+    if not values["title"]:
+        values["title"] = guide.occupation
+    return values
 
 
 def options_from_merged(
-    guide: Guide, merged: Mapping[str, _Raw], *, default_date: dt.date | None = None
+    guide: Guide, merged: Mapping[str, Given], *, default_date: dt.date | None = None
 ) -> EmployerOptions:
     """Validate merged values (:func:`merge_layers`) into :class:`EmployerOptions`.
 
-    Fields are checked in a fixed order (setting, education level, pay, dates, then the rest in
-    the order of :class:`EmployerOptions`), so a row with several mistakes reports the first.
+    Fields are checked in a fixed order (setting, education level, pay, dates, then the rest
+    in the order of :data:`FIELDS`), so a row with several mistakes reports the first.
     """
-    get = merged.get
-    parsed = _parsed
-
-    setting = _resolved(guide.setting_choices(), get("setting"), "setting", "setting")
-    education = _resolved(
-        guide.education_choices(), get("education"), "education", "education level"
-    )
-
-    salary_min = parsed(_money, r, "salary.min") if (r := get("salary.min")) else None
-    salary_max = parsed(_money, r, "salary.max") if (r := get("salary.max")) else None
-    period = parsed(_field_choice, r, "salary.period") if (r := get("salary.period")) else ""
-    currency = parsed(_currency, r, "salary.currency") if (r := get("salary.currency")) else "USD"
-    if salary_min is not None and salary_max is not None and salary_min > salary_max:
-        raw = get("salary.max")
-        assert raw is not None
-        raise _err(
-            raw,
-            "salary.max",
-            f"{salary_max} is less than salary.min {salary_min}; "
-            "the range must go from low to high",
-        )
-    if (salary_min is not None or salary_max is not None) and not period:
-        raw = get("salary.min") or get("salary.max")
-        assert raw is not None
-        raise _err(
-            raw, "salary.period", "is needed when a salary is given. Allowed: " + ", ".join(PERIODS)
-        )
-
-    date_posted = (parsed(_date, r, "date_posted") if (r := get("date_posted")) else None) or (
-        default_date or today()
-    )
-    valid_through = parsed(_date, r, "valid_through") if (r := get("valid_through")) else None
-    if valid_through is not None and valid_through < date_posted:
-        raw = get("valid_through")
-        assert raw is not None
-        raise _err(
-            raw,
-            "valid_through",
-            f"{valid_through} is before date_posted {date_posted}; "
-            "a posting cannot close before it opens",
-        )
-
-    # the remaining fields, in the order EmployerOptions lists them (the order of their errors)
-    name = parsed(_text, r, "employer.name") if (r := get("employer.name")) else ""
-    about = parsed(_longtext, r, "employer.about") if (r := get("employer.about")) else ""
-    website = parsed(_url, r, "employer.website") if (r := get("employer.website")) else ""
-    title = parsed(_text, r, "title") if (r := get("title")) else ""
-    city = parsed(_text, r, "location.city") if (r := get("location.city")) else ""
-    region = parsed(_text, r, "location.region") if (r := get("location.region")) else ""
-    country = parsed(_text, r, "location.country") if (r := get("location.country")) else ""
-    postal_code = (
-        parsed(_text, r, "location.postal_code") if (r := get("location.postal_code")) else ""
-    )
-    workplace = parsed(_field_choice, r, "workplace") if (r := get("workplace")) else "onsite"
-    employment_type = (
-        parsed(_field_choice, r, "employment_type")
-        if (r := get("employment_type"))
-        else "full-time"
-    )
-    schedule = parsed(_text, r, "schedule") if (r := get("schedule")) else ""
-    certification = (
-        parsed(_field_choice, r, "certification") if (r := get("certification")) else "none"
-    )
-    experience = parsed(_int, r, "experience_months") if (r := get("experience_months")) else None
-    benefits = parsed(_list, r, "benefits") if (r := get("benefits")) else ()
-    extra_responsibilities = (
-        parsed(_list, r, "extra_responsibilities") if (r := get("extra_responsibilities")) else ()
-    )
-    extra_qualifications = (
-        parsed(_list, r, "extra_qualifications") if (r := get("extra_qualifications")) else ()
-    )
-    apply_url = parsed(_url, r, "apply.url") if (r := get("apply.url")) else ""
-    apply_email = parsed(_email, r, "apply.email") if (r := get("apply.email")) else ""
-    # unique to each posting: nothing to gain from remembering it
-    requisition_id = _text(r, "requisition_id") if (r := get("requisition_id")) else ""
-    eeo_statement = parsed(_longtext, r, "eeo_statement") if (r := get("eeo_statement")) else ""
-
-    # employers and places repeat from row to row: equal text makes equal (frozen) objects
-    name = name or PLACEHOLDER_EMPLOYER
-    employer = _EMPLOYERS.get(who := (name, about, website))
-    if employer is None:
-        made = Employer(name=name, about=about, website=website)
-        employer = keep(_EMPLOYERS, who, made, _SHARED_MAX)
-    location = _LOCATIONS.get(place := (city, region, country, postal_code))
-    if location is None:
-        made_at = Location(city=city, region=region, country=country, postal_code=postal_code)
-        location = keep(_LOCATIONS, place, made_at, _SHARED_MAX)
-    # the amounts are the same Decimal objects for the same text (see _parsed): by identity, as
-    # equal amounts can still read differently (1.0 and 1, -0 and 0)
-    salary = _SALARIES.get(pay := (id(salary_min), id(salary_max), currency, period))
-    if salary is None or salary.min is not salary_min or salary.max is not salary_max:
-        made_pay = Salary(min=salary_min, max=salary_max, currency=currency, period=period)
-        salary = keep(_SALARIES, pay, made_pay, _SHARED_MAX)
-    return EmployerOptions(
-        setting=setting,
-        education=education,
-        employer=employer,
-        title=title or guide.occupation,
-        location=location,
-        workplace=workplace,
-        employment_type=employment_type,
-        schedule=schedule,
-        salary=salary,
-        certification=certification,
-        experience_months=experience,
-        benefits=benefits,
-        extra_responsibilities=extra_responsibilities,
-        extra_qualifications=extra_qualifications,
-        apply=Apply(url=apply_url, email=apply_email),
-        date_posted=date_posted,
-        valid_through=valid_through,
-        requisition_id=requisition_id,
-        eeo_statement=eeo_statement,
-    )
+    values = parse_values(guide, merged, default_date=default_date)
+    top: dict[str, Any] = {}
+    groups: dict[str, dict[str, Any]] = {name: {} for name in GROUPS}
+    for key, value in values.items():
+        group, dot, name = key.partition(".")
+        if dot:
+            groups[group][name] = value
+        else:
+            top[key] = value
+    for group, cls in GROUPS.items():
+        top[group] = cls(**groups[group])
+    return EmployerOptions(**top)
 
 
 def load_options(
@@ -752,7 +886,7 @@ def load_options(
     """
     layers: list[OptionLayer] = []
     if employer_file is not None:
-        layers.append(file_layer(employer_file))
+        layers.append(_employer_file_layer(guide, employer_file))
     if values is not None:
         layers.append(OptionLayer("values", values))
     layers.append(env_layer(environ))
@@ -764,6 +898,27 @@ def load_options(
     return options_from_layers(guide, layers, default_date=today(environ))
 
 
+def _employer_file_layer(guide: Guide, path: str | Path) -> OptionLayer:
+    """:func:`file_layer`; a missing file named like a setting or an education level
+    (``-e associate``) gets a hint at the flag that was probably meant."""
+    try:
+        return file_layer(path)
+    except ValidationError as exc:
+        if Path(path).exists():
+            raise
+        for flag, what, choices in (
+            ("-E", "an education level", guide.education_choices()),
+            ("-s", "a setting", guide.setting_choices()),
+        ):
+            try:
+                found = resolve_choice(str(path), choices, what, source=str(path))
+            except JobgenError:
+                continue
+            hint = f"{str(path)!r} is {what} ({found.slug}): did you mean {flag} {path}?"
+            raise type(exc)(exc.message, source=exc.source, hint=hint) from None
+        raise
+
+
 def parse_field(guide: Guide, key: str, text: str) -> str:
     """Check one field's value on its own, as a person types it; return it normalised.
 
@@ -771,34 +926,11 @@ def parse_field(guide: Guide, key: str, text: str) -> str:
     runs backwards) are checked when the whole file is loaded.
     """
     spec = FIELD_BY_KEY[key]
-    raw: _Raw = (text, key, False)
-    if spec.kind == "setting":
-        return resolve_choice(
-            text, guide.setting_choices(), "setting", source=key, usage=False
-        ).slug
-    if spec.kind == "education":
-        choices = guide.education_choices()
-        return resolve_choice(text, choices, "education level", source=key, usage=False).slug
-    if spec.kind == "choice":
-        return _choice(raw, key, spec.choices)
-    if spec.kind == "money":
-        amount = _money(raw, key)
-        return "" if amount is None else str(amount)
-    if spec.kind == "int":
-        number = _int(raw, key)
-        return "" if number is None else str(number)
-    if spec.kind == "date":
-        day = _date(raw, key)
-        return "" if day is None else day.isoformat()
-    if spec.kind == "url":
-        return _url(raw, key)
-    if spec.kind == "email":
-        return _email(raw, key)
-    if spec.kind == "currency":
-        code = _text(raw, key).upper()
-        if code and not _CURRENCY.match(code):
-            raise _err(raw, key, f"{code!r} is not a 3-letter ISO 4217 code like USD")
-        return code
-    if spec.kind == "list":
-        return LIST_SEPARATOR.join(_list(raw, key))
-    return _text(raw, key, multiline=spec.kind == "longtext")
+    value = spec.parse(Given(text, key), spec, guide)
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return LIST_SEPARATOR.join(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

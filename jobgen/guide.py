@@ -634,6 +634,32 @@ def _tailoring(raw: Any, src: str, slugs: Mapping[str, set[str]]) -> Tailoring:
     )
 
 
+def _check_sections(sections: tuple[Section, ...], source: str) -> None:
+    """A guide has exactly one responsibilities, settings and education section, each with items."""
+    for kind in ("responsibilities", "settings", "education"):
+        found = [s for s in sections if s.kind == kind]
+        if not found or not found[0].items:
+            raise GuideError(
+                f"the guide needs a {kind!r} section with at least one item", source=source
+            )
+        if len(found) > 1:
+            raise GuideError(f"the guide has more than one {kind!r} section", source=source)
+
+
+def _faq(raw: Any, source: str) -> tuple[FaqEntry, ...]:
+    faq = []
+    for i, entry in enumerate(raw or [], 1):
+        fm = _mapping(entry, source, f"faq[{i}]")
+        fw = v.where(source, fm, "question")
+        faq.append(
+            FaqEntry(
+                _str(fm.get("question"), fw, f"faq[{i}].question"),
+                _str(fm.get("answer"), fw, f"faq[{i}].answer"),
+            )
+        )
+    return tuple(faq)
+
+
 def guide_from_data(data: Any, source: str) -> Guide:
     """Validate parsed guide data (from YAML, or from the importer) into a :class:`Guide`."""
     if not isinstance(data, dict):
@@ -651,29 +677,12 @@ def guide_from_data(data: Any, source: str) -> Guide:
         sections = tuple(
             _section(s, source, i) for i, s in enumerate(data.get("sections") or [], 1)
         )
-        for kind in ("responsibilities", "settings", "education"):
-            found = [s for s in sections if s.kind == kind]
-            if not found or not found[0].items:
-                raise GuideError(
-                    f"the guide needs a {kind!r} section with at least one item", source=source
-                )
-            if len(found) > 1:
-                raise GuideError(f"the guide has more than one {kind!r} section", source=source)
+        _check_sections(sections, source)
         slugs = {
             kind: {i.slug for s in sections if s.kind == kind for i in s.items}
             for kind in ("responsibilities", "skills", "settings", "growth", "education")
         }
         slugs["setting"] = slugs["settings"]  # as a ``when`` key names it
-        faq = []
-        for i, entry in enumerate(data.get("faq") or [], 1):
-            fm = _mapping(entry, source, f"faq[{i}]")
-            fw = v.where(source, fm, "question")
-            faq.append(
-                FaqEntry(
-                    _str(fm.get("question"), fw, f"faq[{i}].question"),
-                    _str(fm.get("answer"), fw, f"faq[{i}].answer"),
-                )
-            )
         occupation = _str(data.get("occupation"), v.where(source, data, "occupation"), "occupation")
         return Guide(
             slug=_str(data.get("slug"), source, "slug", required=False) or v.slugify(occupation),
@@ -684,7 +693,7 @@ def guide_from_data(data: Any, source: str) -> Guide:
             sections=sections,
             notes=_strs(data.get("notes"), source, "notes"),
             conclusion=_str(data.get("conclusion"), source, "conclusion", required=False),
-            faq=tuple(faq),
+            faq=_faq(data.get("faq"), source),
             tailoring=_tailoring(data.get("tailoring"), source, slugs),
             source=source,
         )

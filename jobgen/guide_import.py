@@ -29,9 +29,10 @@ from typing import Any
 import yaml
 
 from . import _validate as v
+from . import _voice
 from ._yaml import read_text
 from .errors import GuideError
-from .guide import FORMAT, guide_from_data
+from .guide import FORMAT, Guide, guide_from_data
 
 # Ordered: when a heading matches several kinds, the keyword found earliest in the heading wins,
 # and on a tie the kind listed first here.
@@ -40,13 +41,17 @@ KIND_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("notes", r"\bnotes?\b"),
     ("conclusion", r"\bconclu|\bsummary\b|final thoughts"),
     ("steps", r"\bsteps?\b|\bbecom|\bhow to\b|getting started"),
-    ("responsibilities", r"responsib|\bdut(?:y|ies)\b|\broles?\b|day-to-day|what .+ do\b"),
-    ("skills", r"\bskill|qualif|competenc|\babilit"),
-    ("settings", r"setting|environment|workplace|\bwhere\b"),
-    ("growth", r"growth|advanc|career path|opportunit|progression"),
-    ("education", r"educat|training|degree|school|pathway"),
+    (
+        "responsibilities",
+        r"responsib|\bdut(?:y|ies)\b|\broles?\b|day-to-day|what .+ do\b|\btasks\b"
+        r"|typical day|day in the life",
+    ),
+    ("skills", r"\bskill|qualif|competenc|\babilit|\brequire"),
+    ("settings", r"setting|environment|workplace|\bwhere\b|\bemployers\b"),
+    ("growth", r"growth|advanc|career path|opportunit|progression|moving up|\bmove up|\bladder"),
+    ("education", r"educat|training|degree|school|pathway|certif|licens"),
 )
-INTRO_KEYWORDS = r"\bintro|\boverview\b"
+INTRO_KEYWORDS = r"\bintro|\boverview\b|\babout (?:the|this) (?:job|role|position|career|work)\b"
 ITEM_KINDS = ("responsibilities", "skills", "settings", "growth", "education", "steps")
 REQUIRED_KINDS = {
     "responsibilities": "Role and Responsibilities",
@@ -405,20 +410,76 @@ def _cut(text: str, width: int = 60) -> str:
 # --------------------------------------------------------------------------- public API
 
 
-def import_guide_text(text: str, source: str) -> dict[str, Any]:
-    """Parse a guide text into guide data (the dict :func:`~jobgen.guide.guide_from_data` takes).
+def import_guide_text(text: str, source: str, *, tailoring: bool = True) -> dict[str, Any]:
+    """Parse a guide text into guide data (the dict :func:`~jobgen.guide.guide_from_data` takes):
+    the guide's content faithfully, then (unless ``tailoring`` is false) a draft tailoring layer
+    in posting voice (see :func:`draft_tailoring`).
 
     Raises :class:`~jobgen.errors.GuideError` naming ``source:line`` and what was expected there.
     """
     data = _Parser(text, source).parse()
     guide_from_data(data, source)  # the importer never hands out data the loader would refuse
+    if tailoring:
+        data["tailoring"] = draft_tailoring(data)
     return data
 
 
-def import_guide_file(path: str | Path) -> dict[str, Any]:
+def import_guide_file(path: str | Path, *, tailoring: bool = True) -> dict[str, Any]:
     """Read a UTF-8 guide text file and parse it with :func:`import_guide_text`."""
     path = Path(path)
-    return import_guide_text(read_text(path, what="guide text"), str(path))
+    return import_guide_text(read_text(path, what="guide text"), str(path), tailoring=tailoring)
+
+
+_POSTING_SECTIONS = {
+    "skills": ("'Skills and Qualifications' or 'Requirements'", "'Skills that matter'"),
+    "growth": ("'Career Advancement' or 'Moving Up'", "'Where this role can lead'"),
+}
+_KIND_EXAMPLES = "'Responsibilities', 'Skills', 'Work Settings', 'Career Path' or 'Education'"
+
+
+_NOT_FOR_POSTINGS = re.compile(r"salar|\bpay\b|wages|earnings|outlook", re.IGNORECASE)
+"""Sections kept as kind ``other`` on purpose, without a warning: pay and job outlook, which a
+posting takes from the employer's answers, not from a guide."""
+
+
+def guide_warnings(guide: Guide) -> tuple[str, ...]:
+    """What postings made from ``guide`` will lack, one sentence each: a section the importer
+    could not place (kind ``other``: its heading named no known kind, or repeated a kind; pay and
+    outlook sections are left out on purpose), and a missing skills or growth section. The guide
+    is still usable; ``guide validate --strict`` treats these as failures."""
+    found: list[str] = []
+    kinds = {s.kind: s for s in reversed(guide.sections)}
+    for section in guide.sections:
+        if section.kind != "other" or _NOT_FOR_POSTINGS.search(section.heading):
+            continue
+        content = _amount(len(section.items), "item") or _amount(
+            len(section.paragraphs), "paragraph"
+        )
+        guess = _kind_of(section.heading)
+        if guess in kinds and guess in ITEM_KINDS:
+            found.append(
+                f"section {section.heading!r} repeats the {guess} section "
+                f"{kinds[guess].heading!r}: postings use only that one, so its "
+                f"{content or 'text'} will appear in no posting; merge the two sections"
+            )
+        else:
+            found.append(
+                f"section {section.heading!r} was not placed (its heading names none of "
+                f"responsibilities, skills, settings, growth, education, steps): postings will "
+                f"lack its {content or 'text'}; if it holds one of these, rename the heading "
+                f"(such as {_KIND_EXAMPLES}) or set its kind in the guide YAML"
+            )
+    for kind, (example, posting_section) in _POSTING_SECTIONS.items():
+        if kind not in kinds:
+            found.append(
+                f"the guide has no {kind} section (a heading such as {example}): postings "
+                f"will have no {posting_section} section"
+            )
+    return tuple(found)
+
+
+def _amount(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}" if count else ""
 
 
 class _Dumper(yaml.SafeDumper):
@@ -434,8 +495,9 @@ _Dumper.add_representer(str, _represent_str)
 
 
 def dump_guide_yaml(data: dict[str, Any]) -> str:
-    """Guide data as YAML in the built-in file's style: block lists, long text folded (``>-``)."""
-    return yaml.dump(
+    """Guide data as YAML in the built-in file's style: block lists, long text folded (``>-``);
+    a tailoring layer comes after a comment saying it is a draft to review."""
+    text = yaml.dump(
         data,
         Dumper=_Dumper,
         allow_unicode=True,
@@ -443,3 +505,403 @@ def dump_guide_yaml(data: dict[str, Any]) -> str:
         width=100,
         default_flow_style=False,
     )
+    if "tailoring" in data:
+        text = text.replace("\ntailoring:\n", "\n" + DRAFT_COMMENT + "tailoring:\n", 1)
+    return text
+
+
+# --------------------------------------------------------------------------- the draft tailoring
+
+DRAFT_COMMENT = (
+    "# DRAFT tailoring layer, written by `jobgen guide import` from the guide's own text in\n"
+    "# posting voice. Review and edit it before publishing postings: read a rendered posting\n"
+    "# for each setting and education level (jobgen gallery) and fix what reads badly.\n"
+)
+
+_SCHEDULE_WORDS = re.compile(
+    r"\b(?:shifts?|nights?|weekends?|holidays?|evenings?|overnight|around the clock|24 hours"
+    r"|full[- ]time|part[- ]time|on call|overtime|saturdays?|sundays?)\b",
+    re.IGNORECASE,
+)
+_NOT_A_POSTING_PATH = re.compile(
+    r"entrepreneur|private practice|consulting (?:business|work|firm)|\bown (?:[\w-]+ ){0,4}?"
+    r"(?:business|practice|agency|company|firm)\b|start(?:ing)? (?:a|an|their|your) (?:[\w-]+ )?"
+    r"(?:business|practice|agency|company)|opening (?:a|an|their|your) (?:[\w-]+ ){0,2}?"
+    r"(?:practice|business)",
+    re.IGNORECASE,
+)
+"""Growth paths a job posting does not offer: leaving to run one's own business."""
+_EDUCATION_SKILL = re.compile(r"educat|training|degree|diploma|certif|licens", re.IGNORECASE)
+"""A skill item that restates the requirements (shown under Qualifications already)."""
+_MATCH_STOP = frozenset(
+    [
+        "a",
+        "about",
+        "after",
+        "all",
+        "also",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "before",
+        "between",
+        "by",
+        "care",
+        "day",
+        "during",
+        "each",
+        "every",
+        "for",
+        "from",
+        "get",
+        "give",
+        "help",
+        "into",
+        "is",
+        "it",
+        "its",
+        "make",
+        "more",
+        "most",
+        "of",
+        "on",
+        "or",
+        "other",
+        "over",
+        "same",
+        "such",
+        "take",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "these",
+        "they",
+        "this",
+        "to",
+        "under",
+        "up",
+        "use",
+        "who",
+        "will",
+        "with",
+        "work",
+        "you",
+        "your",
+    ]
+)
+
+
+def _singular(word: str) -> str:
+    low = word.lower()
+    if low.endswith("ies") and len(low) > 4:
+        return word[:-3] + "y"
+    if low.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if low.endswith("s") and not low.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _lower(name: str) -> str:
+    """``"State-Approved CNA Training Programs"`` → ``"state-approved CNA training programs"``."""
+    return " ".join(w if len(w) > 1 and w.isupper() else w.lower() for w in name.split())
+
+
+def _setting_label(name: str) -> str:
+    """What "In our …" says: ``"Nursing Homes and Long-Term Care Facilities"`` → ``"nursing
+    home"``, ``"Mail-Order and Specialty Pharmacies"`` → ``"mail-order and specialty pharmacy"``."""
+    first, _, rest = name.partition(" and ")
+    words = (first if rest and first.split()[-1].lower().endswith("s") else name).split()
+    words[-1] = _singular(words[-1])
+    return _lower(" ".join(words))
+
+
+def _article_for(phrase: str) -> str:
+    return "an" if phrase[:1].lower() in "aeiou" else "a"
+
+
+def _stems(text: str) -> set[str]:
+    words = (_voice.from_gerund(_voice.base_form(w)) for w in re.findall(r"[a-z]+", text.lower()))
+    return {
+        w
+        for w in words
+        if w not in _MATCH_STOP and len(w) > 2 and w not in (*_PEOPLE, "people", "patient")
+    }
+
+
+class _Drafter:
+    """Writes the draft tailoring layer for one imported guide."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.sections = {s["kind"]: s for s in data["sections"] if s["kind"] != "other"}
+        everything = json_text(data)
+        self.voice = _voice.Voice.for_guide(data["occupation"], everything)
+        self.occupation = data["occupation"]
+
+    def items(self, kind: str) -> list[dict[str, str]]:
+        return list(self.sections.get(kind, {}).get("items", []))
+
+    def build(self) -> dict[str, Any]:
+        t: dict[str, Any] = {}
+        if self.voice.people:
+            t["people"] = self.voice.people
+        t["summary"] = self.summary()
+        self.duties = {
+            v.slugify(i["name"]): self.voice.duty(i["description"]) or _voice.finish(i["name"])
+            for i in self.items("responsibilities")
+        }
+        t["responsibilities"] = self.duties
+        self.items_by_slug = {
+            v.slugify(i["name"]): i["name"] for i in self.items("responsibilities")
+        }
+        if self.items("skills"):
+            t["skills"] = {
+                v.slugify(i["name"]): (
+                    None
+                    if _EDUCATION_SKILL.search(i["name"])
+                    else self.voice.statement(i["description"]) or None
+                )
+                for i in self.items("skills")
+            }
+        if self.items("growth"):
+            t["growth"] = {
+                v.slugify(i["name"]): (
+                    None
+                    if _NOT_A_POSTING_PATH.search(i["name"] + " " + i["description"])
+                    else self.voice.statement(i["description"], modal="can") or None
+                )
+                for i in self.items("growth")
+            }
+        certification = self.certification()
+        if certification:
+            t["certification"] = certification
+        t["settings"] = {
+            v.slugify(i["name"]): self.setting(i["name"], i["description"])
+            for i in self.items("settings")
+        }
+        t["education"] = {
+            v.slugify(i["name"]): self.education(i["name"], i["description"])
+            for i in self.items("education")
+        }
+        return t
+
+    def summary(self) -> str:
+        text = self.data.get("introduction", {}).get("text", "")
+        found = self.voice.sentences(text, imperative=False, modal="will")[:2]
+        occupation = self.occupation.lower()
+        return " ".join(found) or f"You will work as {_article_for(occupation)} {occupation}."
+
+    def certification(self) -> dict[str, str]:
+        text = json_text(self.data)
+        if not re.search(r"certif", text, re.IGNORECASE):
+            return {}
+        credential = re.search(r"\b((?:[A-Z][a-z]+ ){1,4}\([A-Z]{2,6}\)) credential", text)
+        if credential:
+            name = f"{credential[1]} credential"
+            return {"required": f"Current {name}.", "preferred": f"{name}."}
+        occupation = self.occupation
+        if occupation.lower().startswith("certified "):
+            role = _lower(occupation.split(" ", 1)[1])
+            return {
+                "required": f"Current certification as {_article_for(role)} {role}.",
+                "preferred": f"Certification as {_article_for(role)} {role}.",
+            }
+        return {
+            "required": f"Current {_lower(occupation)} certification.",
+            "preferred": f"{occupation} certification.",
+        }
+
+    # ------------------------------------------------------------------ settings
+
+    def setting(self, name: str, description: str) -> dict[str, Any]:
+        label = _setting_label(name)
+        out: dict[str, Any] = {"label": label}
+        words = {w: len(re.findall(rf"\b{w}\b", description, re.IGNORECASE)) for w in _PEOPLE}
+        word = max(_PEOPLE, key=lambda w: (words[w], -_PEOPLE.index(w)))
+        if words[word] and self.voice.people and word != self.voice.people:
+            out["people"] = word
+        place: list[str] = []
+        hours: list[str] = []
+        duties: dict[str, Any] = {}
+        extra: list[str] = []
+        for sentence in self.voice.sentences(description, imperative=False):
+            sentence = self.we(sentence, name, label)
+            # "Chain drugstores and supermarket pharmacies, where you fill …": the list of
+            # places only restates the setting; the posting keeps what you do there
+            m = re.match(r"^(?P<places>[^.]+?), where you (?P<rest>.+)$", sentence)
+            if m and not re.search(r"(?:is|are|you|we|they|works?)", m["places"]):
+                sentence = "You " + m["rest"]
+            main, *parts = _voice.clauses(sentence)
+            for part in parts:
+                self.emphasis(part, duties, extra)
+            if parts:
+                sentence = _voice.finish(main)
+            # "The pace is fast and shifts cover nights": the hours go to the schedule
+            first, sep, second = sentence.partition(" and ")
+            if sep and _SCHEDULE_WORDS.search(second) and not _SCHEDULE_WORDS.search(first):
+                place.append(_voice.finish(first))
+                sentence = _voice.finish(second)
+            (hours if _SCHEDULE_WORDS.search(sentence) else place).append(sentence)
+        if len(place) >= 2 and len(" ".join(place[1:]).split()) >= 8:
+            summary = re.sub(r"^You (?!will |can |may |are )", "You will ", place[0])
+            out["summary"], out["environment"] = summary, " ".join(place[1:])
+        else:
+            out["summary"] = f"You will work in our {label}."
+            out["environment"] = " ".join(place) or f"This position is in our {label}."
+        if hours:
+            out["schedule"] = [
+                {"when": {"schedule": "given"}, "text": ""},
+                {"text": " ".join(hours)},
+            ]
+        if out.get("people"):
+            self.own_word(out["people"], duties)
+        if duties:
+            out["responsibilities"] = duties
+        if extra:
+            out["duties"] = extra
+        return out
+
+    def own_word(self, people: str, duties: dict[str, Any]) -> None:
+        """In a setting with its own word for the people served ("residents"), the duties'
+        names and singular mentions use it too: "Moving and Positioning Residents", "each
+        resident's chart" ({people} in the texts already follows the setting)."""
+        guide_word = self.voice.people
+        for item in self.items("responsibilities"):
+            slug = v.slugify(item["name"])
+            text = duties.get(slug, self.duties[slug])
+            new_text = re.sub(rf"\b{guide_word[:-1]}(?=’s|'s)", people[:-1], text)
+            new_name = re.sub(rf"\b{guide_word.title()}\b", people.title(), item["name"])
+            if new_name != item["name"]:
+                duties[slug] = {"name": new_name, "text": new_text}
+            elif new_text != text or slug in duties:
+                duties[slug] = new_text
+
+    def we(self, sentence: str, name: str, label: str) -> str:
+        """The setting as a sentence's subject speaks as the employer: "These centers offer …"
+        → "We offer …"; "These include …" → "Settings like ours include …"."""
+        sentence = re.sub(r"^These include\b", "Settings like ours include", sentence)
+        heads = {w.lower() for w in (name.split()[-1], _singular(name.split()[-1]))}
+        heads |= {"centers", "facilities", "settings", "clinics", "practices", "offices"}
+        m = re.match(
+            r"^(?:These|This|Our|(?:[A-Z][\w-]*,? (?:and |or )?)?(?:[\w-]+,? (?:and |or )?){0,4}?)"
+            r"\s*(?:[\w-]+ )?(" + "|".join(map(re.escape, sorted(heads))) + r")\s+([a-z]+)\b",
+            sentence,
+            re.IGNORECASE,
+        )
+        if m is None or m[2] in ("allow", "allows", "let", "lets", "who", "that", "which", "are"):
+            return sentence
+        verb = _voice.base_form(m[2])
+        if verb not in _voice.VERBS and verb not in ("need", "fill", "offer", "serve"):
+            return sentence
+        return "We " + verb + sentence[m.end() :]
+
+    def emphasis(self, clause: str, duties: dict[str, Any], extra: list[str]) -> None:
+        """A setting's participle clause ("helping patients move after surgery"): the duty it
+        belongs to gains it as a sentence when it says something new; otherwise it is an extra
+        duty of the setting."""
+        first, _, tail = clause.partition(" ")
+        text = _voice.finish(f"{_voice.from_gerund(first)} {tail}")
+        text = self.voice.people_word(text)
+        if self.voice.people:  # "Help them manage …": out of its sentence, "them" is unclear
+            text = re.sub(r"^(\w+) them\b", r"\1 {people}", text)
+        stems = _stems(clause)
+        best, score = "", (0, 0)
+        for item in self.items("responsibilities"):
+            slug = v.slugify(item["name"])
+            overlap = (
+                len(stems & _stems(f"{item['name']} {self.duties[slug]}")),
+                len(stems & _stems(item["name"])),
+            )
+            if overlap > score:
+                best, score = slug, overlap
+        if score[0] < 2:  # not clearly one of the guide's duties: a duty of this setting
+            extra.append(text)
+        elif stems - _stems(f"{self.items_by_slug[best]} {self.duties[best]}"):
+            duties[best] = f"{duties.get(best, self.duties[best])} {text}"
+
+    # ------------------------------------------------------------------ education
+
+    def education(self, name: str, description: str) -> dict[str, Any]:
+        label = _lower(name)
+        words = label.split()
+        if words[-1] == "programs":
+            label = " ".join([*words[:-1], "program"])
+        out: dict[str, Any] = {"label": label}
+        low = name.lower()
+        sentences = self.voice.sentences(description, imperative=False)
+        intro = next((s for s in sentences if re.match(r"^These (?:programs|courses)\b", s)), "")
+        hedge = r"(?:(?:often|usually|typically|generally|[a-z]+ly)\s+)?"
+        if intro:
+            m = re.match(rf"^These (?:programs|courses)\s+{hedge}([a-z]+)\b", intro)
+            if m:
+                intro = f"Your training {_voice.third_person(m[1])}{intro[m.end() :]}"
+        summary = next((s for s in sentences if re.match(r"^These positions\b", s)), "")
+        if summary:
+            m = re.match(rf"^These positions\s+{hedge}([a-z]+)\b", summary)
+            if m:
+                summary = f"This position {_voice.third_person(m[1])}{summary[m.end() :]}"
+        sponsored = re.search(r"on[- ]the[- ]job|sponsor|apprentice", low)
+        if re.search(r"\bGED\b|high school diploma|diploma or equivalent", name, re.IGNORECASE):
+            required = ["High school diploma or GED."]
+            if sponsored:
+                summary = summary or "This position includes on-the-job training."
+        elif "degree" in low:
+            field = ""
+            if " in " not in low:
+                m = re.search(
+                    r"degree(?: program)? in ([^.;]+?)(?:,? (?:is|are|can|which|adds?|provides?|"
+                    r"offers?)\b|[.;]|$)",
+                    description,
+                )
+                field = f" in {m[1].strip(' ,')}" if m else ""
+            required = [_voice.finish(label + field)]
+        elif sponsored:
+            required = [f"Willingness to complete {label}."]
+            summary = summary or f"This position includes {label}."
+        else:
+            article = "" if words[-1] in ("training", "education") else _article_for(label) + " "
+            required = [f"Completion of {article}{label}."]
+        out["summary"] = summary
+        out["intro"] = intro
+        out["required"] = required
+        preferred = []
+        courses = re.search(
+            r"\b(?:courses|classes|coursework) (?:in|such as|on) (.+?)(?: plus |[.;]|$)",
+            description,
+        )
+        if courses:
+            preferred.append(f"Coursework in {courses[1].strip(' ,')}.")
+        topics = re.search(r"\bcover (?:topics such as )?(.+?)(?:[.;]|$)", description)
+        if topics and not courses:
+            preferred.append(f"Training in {topics[1].strip(' ,')}.")
+        placement = re.search(
+            r"\b((?:supervised |clinical )*(?:externship|practicum|internship))\b", description
+        )
+        if placement:
+            preferred.append(f"A completed {placement[1]}.")
+        out["preferred"] = preferred
+        return {k: x for k, x in out.items() if x not in ("", [])}
+
+
+_PEOPLE = ("patients", "residents", "clients", "customers")
+
+
+def json_text(data: Any) -> str:
+    """Every text of guide data, joined (for counting words)."""
+    if isinstance(data, dict):
+        return " ".join(json_text(x) for x in data.values())
+    if isinstance(data, list):
+        return " ".join(json_text(x) for x in data)
+    return data if isinstance(data, str) else ""
+
+
+def draft_tailoring(data: dict[str, Any]) -> dict[str, Any]:
+    """A draft tailoring layer for imported guide data, in posting voice (see :mod:`._voice`)."""
+    return _Drafter(data).build()

@@ -45,7 +45,10 @@ def starter_yaml(guide: Guide, answers: Mapping[str, str] | None = None) -> str:
     answers.setdefault("education", guide.education_choices()[0].slug)
     settings = ", ".join(c.slug for c in guide.setting_choices())
     levels = ", ".join(c.slug for c in guide.education_choices())
+    from .schemas import EDITOR_COMMENT, schema_uri
+
     lines = [
+        EDITOR_COMMENT.format(uri=schema_uri("employer")),  # completion and checks in editors
         f"# jobgen employer file for a {guide.occupation} posting.",
         "# Render it with:  jobgen render -e THIS_FILE            (or -o posting.docx)",
         "# Lines starting with # are comments: remove the # (and the space after it) to use a",

@@ -51,7 +51,9 @@ def test_import_writes_a_file_once_and_it_renders(runner: CliRunner, tmp_path: P
     )
     assert render.exit_code == 0, render.output
     assert render.stdout.startswith("# Pharmacy Technician\n")
-    assert "This role is in hospital pharmacies." in render.stdout
+    assert "## Work environment\n\nYou prepare medications for patients on the wards" in (
+        render.stdout
+    )
 
 
 def test_import_of_a_text_that_is_not_a_guide(runner: CliRunner, tmp_path: Path) -> None:
@@ -83,7 +85,7 @@ def test_import_of_a_missing_file(runner: CliRunner, tmp_path: Path) -> None:
         (
             str(PHARMACY),
             "the Pharmacy Technician guide, 7 sections, 3 settings, 3 education levels; "
-            "no tailoring layer",
+            "tailoring for 3 of 3 settings and 3 of 3 education levels",
         ),
     ],
 )
@@ -142,9 +144,20 @@ def test_show_an_imported_guide_as_json(runner: CliRunner) -> None:
         "paragraphs": 2,
     }
     assert [c["slug"] for c in info["education"]][1] == "pharmacy-technician-certificate-program"
-    assert info["tailoring"] == {"settings": [], "education": []}
+    assert info["tailoring"] == {  # the importer's draft layer
+        "settings": [
+            "hospital-pharmacies",
+            "mail-order-and-specialty-pharmacies",
+            "retail-pharmacies",
+        ],
+        "education": [
+            "associate-degree-in-pharmacy-technology",
+            "high-school-diploma-with-on-the-job-training",
+            "pharmacy-technician-certificate-program",
+        ],
+    }
     text = runner.invoke(cli, ["guide", "show", str(PHARMACY)]).stdout
-    assert "hospital-pharmacies" in text and "(untailored: the guide's own text)" in text
+    assert "hospital-pharmacies" in text and "untailored" not in text
 
 
 def test_show_an_unknown_guide_is_a_usage_error(runner: CliRunner) -> None:

@@ -29,6 +29,7 @@ from jobgen.render.docx import (
     default_reference_path,
     render_docx,
 )
+from jobgen.render.docx import reference as docx_reference
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -345,15 +346,15 @@ def test_reference_font_page_setup_and_header_carry_over(tmp_path: Path) -> None
 
 def test_reference_is_loaded_once_per_path_and_mtime(tmp_path: Path) -> None:
     reference = employer_reference(tmp_path)
-    docx_render._load_reference.cache_clear()
+    docx_reference._load_reference.cache_clear()
     build_docx("# One\n", META, reference=reference)
     build_docx("# Two\n", META, reference=reference)
-    info = docx_render._load_reference.cache_info()
+    info = docx_reference._load_reference.cache_info()
     assert (info.misses, info.hits) == (1, 1)
     stat = reference.stat()
     os.utime(reference, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     build_docx("# Three\n", META, reference=reference)
-    assert docx_render._load_reference.cache_info().misses == 2
+    assert docx_reference._load_reference.cache_info().misses == 2
 
 
 def remove_styles(path: Path, names: set[str], *, numbering: bool = False) -> Path:
@@ -517,3 +518,25 @@ def test_readme_shows_the_word_document_picture() -> None:
     assert "--reference-docx" in readme
     png = ROOT / "examples" / "posting-docx-page1.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_default_reference_holds_only_the_styles_a_posting_uses(output: bytes) -> None:
+    document = docx.Document(str(default_reference_path()))
+    names = {style.name for style in document.styles}
+    assert names == {
+        "Normal",
+        *(f"Heading {level}" for level in range(1, 7)),
+        *(f"Heading {level} Char" for level in range(1, 7)),
+        "List Bullet",
+        "List Number",
+        "Quote",
+        "Quote Char",
+        "Hyperlink",
+        "Default Paragraph Font",
+        "Normal Table",
+        "No List",
+    }
+    with zipfile.ZipFile(io.BytesIO(output)) as package:
+        assert package.testzip() is None
+        assert package.getinfo("word/styles.xml").file_size < 20_000
+    assert len(output) < 12_000

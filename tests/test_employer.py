@@ -210,3 +210,189 @@ def test_every_field_has_help_and_an_environment_variable():
     for spec in FIELDS:
         assert spec.help
         assert spec.env.startswith("JOBGEN_") and "." not in spec.env
+
+
+# --------------------------------------------------------------------------- issue 18
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        ("employer: {name: A}\nemployer.name: B\n", "'employer: {name: ...}'", "'employer.name'"),
+        ("salary.min: 10\nsalary:\n  min: 12\n", "'salary.min'", "'salary: {min: ...}'"),
+        ('{"employer": {"name": "A"}, "employer.name": "B"}', "'employer: {name: ...}'", ""),
+    ],
+)
+def test_a_field_given_twice_in_two_spellings_is_an_error_naming_both(
+    guide, tmp_path, text, first, second
+):
+    """Issue 18 item 7: never last one wins, whatever the spelling (YAML and JSON files)."""
+    f = write(tmp_path, "setting: inpatient\neducation: hs\n", "base.yaml")
+    f = write(tmp_path, text, "employer.json" if text.startswith("{") else "employer.yaml")
+    with pytest.raises(ValidationError, match="is given twice") as info:
+        load_options(guide, employer_file=f, setting="inpatient", education="hs", environ={})
+    assert first in info.value.message and second in info.value.message
+    assert str(f) in (info.value.source or "")
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".yaml"])
+def test_batch_rows_with_a_field_twice_fail_naming_both_spellings(tmp_path, suffix):
+    """Issue 18 item 7, batch rows: JSON Lines and YAML rows are held to the same rule."""
+    from jobgen.batch import run_batch
+
+    row = {"setting": "inpatient", "education": "hs", "salary": {"min": "10"}, "salary.min": "12"}
+    rows = tmp_path / f"rows{suffix}"
+    if suffix == ".jsonl":
+        import json
+
+        rows.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    else:
+        rows.write_text(
+            "- setting: inpatient\n  education: hs\n  salary: {min: 10}\n  salary.min: 12\n",
+            encoding="utf-8",
+        )
+    result = run_batch(rows, out_dir=tmp_path / "out", environ={})
+    assert result.failed == 1 and result.ok == 0
+    error = result.postings[0].error or ""
+    assert "salary.min is given twice" in error and "'salary: {min: ...}'" in error
+
+
+@pytest.mark.parametrize("amount", ["-0", "-0.00", "-0.0"])
+def test_minus_zero_pay_is_refused(guide, amount):
+    """Issue 18 item 11: no "$-0.00 per hour"."""
+    with pytest.raises(UsageError, match="is negative; pay must be 0 or more"):
+        load_options(
+            guide,
+            setting="inpatient",
+            education="hs",
+            assignments=[f"salary.min={amount}", "salary.period=hour"],
+            environ={},
+        )
+
+
+@pytest.mark.parametrize("amount", ["1.005", "18.499", "0.001"])
+def test_pay_with_more_than_two_decimals_is_refused_not_rounded(guide, amount):
+    """Issue 18 item 11: 1.005 used to become $1.00 without a word."""
+    with pytest.raises(UsageError, match="more than 2 decimal places") as info:
+        load_options(
+            guide,
+            setting="inpatient",
+            education="hs",
+            assignments=[f"salary.min={amount}", "salary.period=hour"],
+            environ={},
+        )
+    assert info.value.message.startswith("salary.min: ")
+
+
+def test_pay_with_trailing_zeros_is_fine(guide):
+    o = load_options(
+        guide,
+        setting="inpatient",
+        education="hs",
+        assignments=["salary.min=18.500", "salary.max=20", "salary.period=hour"],
+        environ={},
+    )
+    assert o.salary.min == Decimal("18.50") and o.salary.max == Decimal("20")
+
+
+@pytest.mark.parametrize("text", ["20k-30k", "$20,000 - $30,000", "18 to 22", "20k–30k"])
+def test_a_pay_range_in_one_field_says_to_split_min_and_max(guide, text):
+    """Issue 18 item 17: "20k-30k" as a salary says to split min and max."""
+    with pytest.raises(UsageError) as info:
+        load_options(
+            guide,
+            setting="inpatient",
+            education="hs",
+            assignments=[f"salary.min={text}", "salary.period=year"],
+            environ={},
+        )
+    assert "is a range" in info.value.message
+    assert "salary.min" in (info.value.hint or "") and "salary.max" in (info.value.hint or "")
+
+
+def test_a_misspelt_environment_variable_is_warned_with_the_closest_field(runner):
+    """Issue 18 item 11: JOBGEN_SALARY_MN was ignored without a word."""
+    from jobgen.cli import cli
+    from jobgen.employer import env_warnings
+
+    assert env_warnings({"JOBGEN_SALARY_MN": "18", "JOBGEN_DEBUG": "1", "HOME": "/"}) == [
+        "the environment variable JOBGEN_SALARY_MN is not used; did you mean JOBGEN_SALARY_MIN "
+        "(the field salary.min)?"
+    ]
+    assert env_warnings({"JOBGEN_SALARY_MIN": "18", "JOBGEN_SERVE_PORT": "8000"}) == []
+    result = runner.invoke(
+        cli, ["render", "-s", "inpatient", "-E", "hs"], env={"JOBGEN_SALARY_MN": "18"}
+    )
+    assert result.exit_code == 0
+    assert "warning: the environment variable JOBGEN_SALARY_MN is not used" in result.stderr
+    assert "JOBGEN_SALARY_MIN" in result.stderr
+
+
+def test_set_with_an_empty_value_clears_the_files_value(guide, tmp_path):
+    """Issue 18 item 18: --set salary.min= clears a file's value."""
+    f = write(
+        tmp_path,
+        "setting: inpatient\neducation: hs\nsalary: {min: 18, max: 22, period: hour}\n"
+        "schedule: Nights\n",
+    )
+    o = load_options(guide, employer_file=f, assignments=["salary.min=", "schedule="], environ={})
+    assert o.salary.min is None and o.salary.max == Decimal("22") and o.schedule == ""
+    o = load_options(guide, employer_file=f, environ={"JOBGEN_SCHEDULE": ""})
+    assert o.schedule == "Nights"  # an empty variable is not set, as before
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning", "line"),
+    [
+        ("setting: inpatient\nschedule: Nights: 7p-7a\n", "put the whole value in quotes", 2),
+        ("setting: inpatient\nsalary:\n\tmin: 18\n", "never tabs", 3),
+    ],
+)
+def test_yaml_syntax_errors_say_what_they_usually_mean_and_show_the_line(
+    runner, tmp_path, text, meaning, line
+):
+    """Issue 18 item 17: tabs and "mapping values are not allowed here" explained."""
+    from jobgen.cli import cli
+
+    f = write(tmp_path, text)
+    result = runner.invoke(cli, ["render", "-e", str(f)])
+    assert result.exit_code == 1
+    assert f"{f}:{line}: " in result.stderr and meaning in result.stderr
+    shown = text.split("\n")[line - 1].replace("\t", "\\t")
+    assert f"line {line}: {shown}" in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_files_get_the_save_as_utf8_hint(guide, tmp_path, encoding):
+    """Issue 18 item 17: UTF-16 input was called binary."""
+    f = tmp_path / "employer.yaml"
+    f.write_bytes("setting: inpatient\neducation: hs\n".encode(encoding))
+    with pytest.raises(ValidationError, match="is UTF-16 text") as info:
+        load_options(guide, employer_file=f, environ={})
+    assert "save the file as UTF-8" in (info.value.hint or "")
+
+
+def test_a_utf16_csv_without_a_byte_order_mark_gets_the_hint(tmp_path):
+    from jobgen.batch import run_batch
+
+    rows = tmp_path / "rows.csv"
+    rows.write_bytes("setting,education\ninpatient,hs\n".encode("utf-16-le"))
+    with pytest.raises(ValidationError, match="is UTF-16 text") as info:
+        run_batch(rows, out_dir=tmp_path / "out", environ={})
+    assert "save the file as UTF-8" in (info.value.hint or "")
+
+
+def test_every_unknown_csv_column_is_reported_at_once_with_its_closest_field(tmp_path):
+    """Issue 18 item 17: unknown columns were reported one at a time, City with no hint."""
+    from jobgen.batch import run_batch
+
+    rows = tmp_path / "rows.csv"
+    rows.write_text("setting,education,City,Postal Code,salary.mn\ninpatient,hs,A,1,2\n")
+    with pytest.raises(ValidationError) as info:
+        run_batch(rows, out_dir=tmp_path / "out", environ={})
+    message = info.value.message
+    assert message.startswith("unknown columns in the header row: ")
+    assert "'City' (column 3, did you mean 'location.city'?)" in message
+    assert "'Postal Code' (column 4, did you mean 'location.postal_code'?)" in message
+    assert "'salary.mn' (column 5, did you mean 'salary.min'?)" in message
+    assert not (tmp_path / "out").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jobgen import _voice
 from jobgen._validate import slugify
 from jobgen._yaml import parse_yaml
+from jobgen.cli import cli
 from jobgen.compose import _lower_name, compose
 from jobgen.employer import load_options
 from jobgen.errors import GuideError, ValidationError
@@ -21,6 +24,7 @@ from jobgen.guide import Guide, guide_from_data, load_guide
 from jobgen.guide_import import (
     _kind_of,
     dump_guide_yaml,
+    guide_warnings,
     import_guide_file,
     import_guide_text,
 )
@@ -63,7 +67,7 @@ def _ordered(data: Any) -> str:
 
 def test_builtin_guide_content_equals_import_of_the_guide_text(guide_text: str) -> None:
     content_text, content = _content_part()
-    imported = import_guide_text(guide_text, "mht.txt")
+    imported = import_guide_text(guide_text, "mht.txt", tailoring=False)
     assert imported == content
     assert _ordered(imported) == _ordered(content)
     # and the YAML dump reproduces the built-in file's content part byte for byte
@@ -144,7 +148,8 @@ def test_pharmacy_guide_choices(pharmacy: dict[str, Any]) -> None:
         "associate-degree-in-pharmacy-technology",
     ]
     assert guide.resolve_setting("hosp").slug == "hospital-pharmacies"
-    assert guide.tailoring.settings == {}
+    assert sorted(guide.tailoring.settings) == sorted(c.slug for c in guide.setting_choices())
+    assert sorted(guide.tailoring.education) == sorted(c.slug for c in guide.education_choices())
 
 
 def test_dumped_yaml_is_accepted_by_load_guide(pharmacy: dict[str, Any], tmp_path: Path) -> None:
@@ -191,24 +196,14 @@ def test_every_pharmacy_variant_renders_its_own_content(
     for setting, education in itertools.product(pharmacy_guide.settings, pharmacy_guide.education):
         md = pharmacy_variants[(setting.slug, education.slug)]
         assert md.startswith("# Pharmacy Technician\n")
-        environment = _section(md, "## Work environment")
-        assert setting.description in environment
-        assert environment.startswith(f"This role is in {setting.name.lower()}.")
-        qualifications = _section(md, "## Qualifications")
-        assert qualifications.startswith(education.description)
-        required = qualifications.split("### Required\n", 1)[1].split("###", 1)[0]
-        assert f"- {education.name}." in required
         for other in pharmacy_guide.settings:
             if other != setting:
                 assert other.description not in md
-        for other in pharmacy_guide.education:
-            if other != education:
-                assert other.description not in md and other.name not in required
-        for item in pharmacy_guide.responsibilities:
-            assert f"- **{item.name}:** {item.description}" in md
+        required = _section(md, "## Qualifications").split("### Required\n", 1)[1]
+        assert f"- {education.name}." not in required  # a requirement, not a bare heading
+        assert "- **Filling Prescriptions:** Count, measure and label medications" in md
         summary = _section(md, "## Position summary")
-        assert "Pharmacy technicians keep pharmacies running safely and smoothly." in summary
-        assert setting.description not in summary  # it has its own section
+        assert "You will keep pharmacies running safely and smoothly." in summary
         assert "guide" not in summary
 
 
@@ -221,7 +216,7 @@ def test_no_pharmacy_variant_leaks_the_mht_guide(
 
 
 def test_mht_guide_without_its_tailoring_is_tailored_from_its_own_text(guide_text: str) -> None:
-    untailored = guide_from_data(import_guide_text(guide_text, "mht.txt"), "mht.txt")
+    untailored = guide_from_data(import_guide_text(guide_text, "mht.txt", tailoring=False), "mht")
     options = load_options(untailored, setting="inpatient-f", education="bach", environ={})
     md = render_markdown(compose(untailored, options)).replace("\\", "")
     assert _section(md, "## Work environment").startswith(
@@ -420,7 +415,7 @@ def test_guide_without_intro_heading_notes_conclusion_or_faq() -> None:
         "Education\n"
         "Vocational Certificate: A one-year program in welding technology.\n"
     )
-    data = import_guide_text(text, "welder.txt")
+    data = import_guide_text(text, "welder.txt", tailoring=False)
     assert data == {
         "format": "jobgen-guide/1",
         "slug": "welder",
@@ -572,3 +567,539 @@ def test_file_errors_name_the_file(tmp_path: Path) -> None:
     binary.write_bytes(b"\x00\x01")
     with pytest.raises(ValidationError, match="binary"):
         import_guide_file(binary)
+
+
+# --------------------------------------------------------------------------- posting voice
+
+DATA = Path(__file__).parent / "data"
+CNA = DATA / "certified-nursing-assistant.txt"
+DENTAL = DATA / "dental-assistant.txt"
+"""Two guides written for these tests: CNA in the built-in guide's shape, dental assistant with
+reworded headings ("About the Job", "What You'll Do", "Requirements", "Where They Work",
+"Training Options", "Moving Up", "Getting Started", "Final Thoughts")."""
+
+CAREER_ADVICE = (
+    "a career as",
+    "this guide",
+    "if you're considering",
+    "if you’re considering",
+    "you can embark",
+    "embark on",
+    "rewarding path",
+    "one of the fastest ways",
+    "one of the quickest ways",
+)
+OTHER_EMPLOYERS = ("employers", "many nursing homes", "most employers", "some employers")
+
+
+@pytest.fixture(scope="module")
+def cna() -> dict[str, Any]:
+    return import_guide_file(CNA)
+
+
+@pytest.fixture(scope="module")
+def dental() -> dict[str, Any]:
+    return import_guide_file(DENTAL)
+
+
+@pytest.mark.parametrize(
+    ("verb", "base"),
+    [
+        ("assist", "assist"),
+        ("helps", "help"),
+        ("monitors", "monitor"),
+        ("carries", "carry"),
+        ("watches", "watch"),
+        ("passes", "pass"),
+        ("uses", "use"),
+        ("focuses", "focus"),
+        ("has", "have"),
+        ("does", "do"),
+    ],
+)
+def test_base_form(verb: str, base: str) -> None:
+    assert _voice.base_form(verb) == base
+
+
+@pytest.mark.parametrize(
+    ("gerund", "base"),
+    [("taking", "take"), ("helping", "help"), ("getting", "get"), ("preparing", "prepare")],
+)
+def test_from_gerund(gerund: str, base: str) -> None:
+    assert _voice.from_gerund(gerund) == base
+
+
+CNA_VOICE = _voice.Voice.for_guide(
+    "Certified Nursing Assistant", "Certified nursing assistants (CNAs) help patients."
+)
+
+
+@pytest.mark.parametrize(
+    ("guide_says", "posting_says"),
+    [
+        ("CNAs help patients bathe and dress.", "Help {people} bathe and dress."),
+        ("They take and record vital signs.", "Take and record vital signs."),
+        ("A CNA serves meals, helps patients eat and records intake.", None),
+        ("Nursing assistants monitor each patient.", "Monitor each patient."),
+        ("Certified nursing assistants carry supplies.", "Carry supplies."),
+        ("The CNA carries supplies.", "Carry supplies."),
+        ("They also answer call lights.", "Answer call lights."),
+        ("They closely observe patients.", "Closely observe {people}."),
+        ("CNAs must wear gloves.", "Wear gloves."),
+        ("CNAs may work nights.", "You may work nights."),
+        ("The nursing assistant is responsible for linens.", "Take responsibility for linens."),
+        (
+            "Because they see patients often, CNAs are the first to notice changes.",
+            "Because you see {people} often, you are the first to notice changes.",
+        ),
+        ("Patients may be frightened.", "Your {people} may be frightened."),
+    ],
+)
+def test_duties_are_rewritten_in_the_imperative(guide_says: str, posting_says: str | None) -> None:
+    expected = posting_says or "Serve meals, help {people} eat and record intake."
+    assert CNA_VOICE.duty(guide_says) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A career as a CNA is one of the fastest ways to begin working in health care.",
+        "If you’re considering this rewarding path, this guide explains what CNAs do.",
+        "With a short program, you can embark on a career in health care.",
+        "Many nursing homes and hospitals pay for a new hire’s training.",
+        "Most employers check the registry.",
+        "Some employers prefer certified candidates.",
+        "Two-year programs add clinical practice, which hospitals often prefer.",
+    ],
+)
+def test_career_advice_and_other_employers_are_left_out(sentence: str) -> None:
+    assert CNA_VOICE.duty(sentence) == ""
+    assert CNA_VOICE.statement(sentence) == ""
+
+
+# --------------------------------------------------------------------------- headings
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("What You'll Do", "responsibilities"),
+        ("What You Will Do", "responsibilities"),
+        ("Duties", "responsibilities"),
+        ("Responsibilities", "responsibilities"),
+        ("A Typical Day", "responsibilities"),
+        ("Requirements", "skills"),
+        ("Qualifications", "skills"),
+        ("Skills", "skills"),
+        ("Where They Work", "settings"),
+        ("Work Settings", "settings"),
+        ("Work Environment", "settings"),
+        ("Training", "education"),
+        ("Training Options", "education"),
+        ("Education", "education"),
+        ("Education Requirements", "education"),
+        ("Career Path", "growth"),
+        ("Advancement", "growth"),
+        ("Moving Up", "growth"),
+        ("Growth", "growth"),
+        ("Getting Started", "steps"),
+        ("Final Thoughts", "conclusion"),
+    ],
+)
+def test_common_heading_wordings_map_to_kinds(heading: str, kind: str) -> None:
+    assert _kind_of(heading) == kind
+
+
+@pytest.mark.parametrize("heading", ["About the Job", "About the Role", "Introduction"])
+def test_about_the_job_is_the_introduction(heading: str) -> None:
+    text = DENTAL.read_text(encoding="utf-8").replace("About the Job", heading, 1)
+    data = import_guide_text(text, "d.txt", tailoring=False)
+    assert data["introduction"]["heading"] == heading
+    assert data["introduction"]["text"].startswith("If you’re considering")
+
+
+def test_reworded_headings_keep_every_section(dental: dict[str, Any]) -> None:
+    shape = [(s["kind"], s["heading"], len(s.get("items", []))) for s in dental["sections"]]
+    assert shape == [
+        ("responsibilities", "What You'll Do", 6),
+        ("skills", "Requirements", 5),
+        ("settings", "Where They Work", 3),
+        ("education", "Training Options", 3),
+        ("growth", "Moving Up", 4),
+        ("steps", "Getting Started", 4),
+    ]
+    assert dental["introduction"]["heading"] == "About the Job"
+    assert dental["conclusion"].startswith("A career as a dental assistant")
+    assert len(dental["notes"]) == 1 and len(dental["faq"]) == 2
+    assert guide_warnings(guide_from_data(dental, "dental")) == ()
+
+
+def test_the_cna_guide_imports_whole(cna: dict[str, Any]) -> None:
+    shape = [(s["kind"], len(s.get("items", []))) for s in cna["sections"]]
+    assert shape == [
+        ("responsibilities", 6),
+        ("skills", 5),
+        ("settings", 4),
+        ("growth", 4),
+        ("education", 3),
+        ("steps", 5),
+    ]
+    assert len(cna["faq"]) == 4 and len(cna["notes"]) == 1
+    assert guide_warnings(guide_from_data(cna, "cna")) == ()
+
+
+UNPLACED = "Life on the Floor\n\nMornings start with report from the night nurse.\n"
+
+
+def _with_section(path: Path, block: str, before: str = "Notes:\n") -> str:
+    return path.read_text(encoding="utf-8").replace(before, block + before, 1)
+
+
+def test_an_unplaced_section_is_a_warning_naming_it() -> None:
+    data = import_guide_text(_with_section(CNA, UNPLACED), "cna.txt")
+    assert data["sections"][-1] == {
+        "kind": "other",
+        "heading": "Life on the Floor",
+        "paragraphs": ["Mornings start with report from the night nurse."],
+    }
+    (warning,) = guide_warnings(guide_from_data(data, "cna.txt"))
+    assert "'Life on the Floor' was not placed" in warning
+    assert "postings will lack its 1 paragraph" in warning
+
+
+def test_a_second_section_of_a_kind_is_a_warning_naming_both() -> None:
+    block = "More Duties\n\nSometimes:\nDriving: CNAs drive residents to appointments.\n"
+    data = import_guide_text(_with_section(CNA, block), "cna.txt")
+    (warning,) = guide_warnings(guide_from_data(data, "cna.txt"))
+    assert "'More Duties' repeats the responsibilities section 'Role and Responsibilities'" in (
+        warning
+    )
+    assert "its 1 item will appear in no posting" in warning
+
+
+def test_missing_skills_and_growth_are_warnings() -> None:
+    text = "\n".join(
+        b
+        for b in _blocks(CNA.read_text(encoding="utf-8"))
+        if not b.startswith(("Skills and Qualifications", "Career Growth"))
+    )
+    data = import_guide_text(text, "cna.txt")
+    warnings = guide_warnings(guide_from_data(data, "cna.txt"))
+    assert len(warnings) == 2
+    assert "no skills section" in warnings[0] and "'Skills that matter'" in warnings[0]
+    assert "no growth section" in warnings[1] and "'Where this role can lead'" in warnings[1]
+
+
+def test_guide_import_warns_on_stderr_and_exits_0(runner: Any, tmp_path: Path) -> None:
+    source = tmp_path / "cna.txt"
+    source.write_text(_with_section(CNA, UNPLACED), encoding="utf-8")
+    result = runner.invoke(cli, ["guide", "import", str(source), "-o", str(tmp_path / "c.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "warning: section 'Life on the Floor' was not placed" in result.stderr
+    assert "draft" in result.stderr
+    to_stdout = runner.invoke(cli, ["guide", "import", str(source)])
+    assert to_stdout.exit_code == 0
+    assert "warning: section 'Life on the Floor'" in to_stdout.stderr
+    assert "warning" not in to_stdout.stdout
+
+
+def test_guide_validate_strict_fails_on_an_unplaced_section(runner: Any, tmp_path: Path) -> None:
+    source = tmp_path / "cna.txt"
+    source.write_text(_with_section(CNA, UNPLACED), encoding="utf-8")
+    relaxed = runner.invoke(cli, ["guide", "validate", str(source)])
+    assert relaxed.exit_code == 0
+    assert "warning: section 'Life on the Floor' was not placed" in relaxed.stderr
+    strict = runner.invoke(cli, ["guide", "validate", "--strict", str(source)])
+    assert strict.exit_code == 1
+    assert "'Life on the Floor'" in strict.stderr
+    clean = runner.invoke(cli, ["guide", "validate", "--strict", str(DENTAL)])
+    assert clean.exit_code == 0, clean.output
+    assert "warning" not in clean.stderr
+
+
+# --------------------------------------------------------------------------- the draft layer
+
+
+def _texts(data: Any) -> list[str]:
+    if isinstance(data, dict):
+        return [t for x in data.values() for t in _texts(x)]
+    if isinstance(data, list):
+        return [t for x in data for t in _texts(x)]
+    return [data] if isinstance(data, str) else []
+
+
+@pytest.mark.parametrize("path", [CNA, DENTAL, PHARMACY])
+def test_the_draft_layer_is_marked_for_review(path: Path) -> None:
+    document = dump_guide_yaml(import_guide_file(path))
+    before, _, _after = document.partition("\ntailoring:\n")
+    comment = before.splitlines()[-3:]
+    assert comment[0].startswith("# DRAFT tailoring layer, written by `jobgen guide import`")
+    assert "Review and edit it before publishing postings" in comment[1]
+    assert yaml.safe_load(document) == import_guide_file(path)
+
+
+@pytest.mark.parametrize(
+    "path", [CNA, DENTAL, PHARMACY, ROOT / "tests/data/mental-health-technician.txt"]
+)
+def test_the_draft_layer_speaks_as_a_posting(path: Path) -> None:
+    data = import_guide_file(path)
+    t = data["tailoring"]
+    plural = data["occupation"].split()[-1].lower() + "s"
+    for duty in t["responsibilities"].values():
+        for sentence in _voice.split_sentences(duty):
+            first = sentence.split()[0].lower()
+            assert first not in ("they", plural, "cnas", "technicians"), sentence
+            assert not sentence.lower().startswith(data["occupation"].lower()), sentence
+    for text in _texts(t):
+        low = text.lower()
+        for phrase in CAREER_ADVICE + OTHER_EMPLOYERS:
+            assert phrase not in low, (phrase, text)
+        assert not re.match(r"^(?:they|these professionals)\b", low), text
+
+
+def test_cna_draft_layer(cna: dict[str, Any]) -> None:
+    t = cna["tailoring"]
+    assert t["people"] == "patients"
+    assert t["summary"].startswith("You will give hands-on, everyday care to {people}")
+    assert t["responsibilities"]["helping-with-personal-care"].startswith(
+        "Help {people} bathe, dress, use the toilet"
+    )
+    assert t["responsibilities"]["measuring-vital-signs"].startswith(
+        "Take and record temperature, pulse"
+    )
+    assert t["responsibilities"]["assisting-with-meals-and-fluids"] == (
+        "Serve meals, help {people} eat and drink, and record how much each person eats and "
+        "drinks during the day."
+    )
+    assert (
+        "Take responsibility for reporting these changes"
+        in (t["responsibilities"]["observing-and-reporting-changes"])
+    )
+    assert t["skills"]["education-and-training"] is None  # the requirements say it
+    assert t["growth"]["staffing-agency-owner"] is None  # starting a business is no job path
+    assert t["growth"]["registered-nurse"] == (
+        "With an associate’s or bachelor’s degree in nursing, you can become a registered nurse."
+    )
+    settings = t["settings"]
+    assert settings["nursing-homes-and-long-term-care-facilities"]["label"] == "nursing home"
+    assert settings["nursing-homes-and-long-term-care-facilities"]["people"] == "residents"
+    assert settings["home-health-agencies"]["people"] == "clients"
+    assert "people" not in settings["hospitals"]
+    hospital = settings["hospitals"]
+    assert hospital["summary"] == "You will work in our hospital."
+    assert hospital["environment"] == (
+        "You work on medical, surgical and rehabilitation units alongside nurses. The pace is fast."
+    )
+    assert hospital["schedule"] == [  # the employer's own hours replace these
+        {"when": {"schedule": "given"}, "text": ""},
+        {"text": "Shifts cover nights, weekends and holidays."},
+    ]
+    # duty emphasis drawn from the setting's own text, nothing invented
+    assert hospital["duties"] == [
+        "Help {people} move after surgery.",
+        "Prepare rooms for new admissions.",
+    ]
+    visits = settings["home-health-agencies"]
+    assert visits["responsibilities"]["observing-and-reporting-changes"].endswith(
+        "Take responsibility for reporting these changes to the nurse and documenting them in "
+        "the client’s chart. Report to a supervising nurse."
+    )
+    assert visits["duties"] == ["Help with personal care, light housekeeping and meals."]
+    assert settings["assisted-living-communities"]["duties"] == [
+        "Help with medication reminders, bathing and mobility.",
+        "Take part in social activities.",
+    ]
+    education = t["education"]
+    assert education["state-approved-cna-training-programs"]["required"] == [
+        "Completion of a state-approved CNA training program."
+    ]
+    assert education["high-school-health-science-programs"]["required"] == [
+        "Completion of a high school health science program."
+    ]
+    assert education["employer-sponsored-training"]["summary"] == (
+        "This position includes employer-sponsored training."
+    )
+
+
+def test_requirements_read_as_requirements(dental: dict[str, Any], guide_text: str) -> None:
+    edu = dental["tailoring"]["education"]
+    assert edu["dental-assisting-certificate-program"]["required"] == [
+        "Completion of a dental assisting certificate program."
+    ]
+    assert edu["dental-assisting-certificate-program"]["preferred"] == [
+        "Coursework in dental anatomy, radiography and infection control.",
+        "A completed clinical externship.",
+    ]
+    assert edu["associate-degree-in-dental-assisting"]["required"] == [
+        "Associate degree in dental assisting."
+    ]
+    mht = import_guide_text(guide_text, "mht.txt")["tailoring"]["education"]
+    assert mht["high-school-diploma-or-equivalent"]["required"] == ["High school diploma or GED."]
+    assert mht["associates-degree"]["required"] == [
+        "Associate’s degree in mental health technology, human services, or a related field."
+    ]
+    assert mht["bachelors-degree"]["required"] == [
+        "Bachelor’s degree in psychology, social work, counseling, or a related field."
+    ]
+    assert mht["high-school-diploma-or-equivalent"]["summary"] == (
+        "This position provides on-the-job training and the opportunity to gain valuable "
+        "experience in the field."
+    )
+
+
+def test_a_guide_without_settings_text_still_imports() -> None:
+    text = (
+        "Welder Job Description\n"
+        "Responsibilities\n"
+        "Reading Blueprints: Welders read drawings to plan each weld.\n"
+        "Work Settings\n"
+        "Shipyards: Large outdoor yards.\n"
+        "Education\n"
+        "Vocational Certificate: A one-year program in welding technology.\n"
+    )
+    data = import_guide_text(text, "welder.txt")
+    t = data["tailoring"]
+    assert t["responsibilities"] == {"reading-blueprints": "Read drawings to plan each weld."}
+    assert t["settings"]["shipyards"]["label"] == "shipyard"
+    assert t["education"]["vocational-certificate"]["required"] == [
+        "Completion of a vocational certificate."
+    ]
+    guide_from_data(data, "welder.txt")
+
+
+# --------------------------------------------------------------------------- imported postings
+
+FULL_EMPLOYER: dict[str, Any] = {
+    "employer": {"name": "Lakeside Health", "about": "Lakeside Health runs care services."},
+    "location": {"city": "Toledo", "region": "OH", "country": "US"},
+    "employment_type": "full-time",
+    "schedule": "Monday to Friday, 8 a.m. to 4:30 p.m.",
+    "salary": {"min": 19.5, "max": 24, "currency": "USD", "period": "hour"},
+    "certification": "required",
+    "experience_months": 12,
+    "benefits": ["Medical, dental and vision insurance"],
+    "apply": {"url": "https://lakeside.example/careers"},
+}
+"""Every answer a recruiter gives, so each posting has every section."""
+
+
+def _postings(path: Path) -> tuple[Guide, dict[tuple[str, str], str]]:
+    import jobgen
+
+    guide = jobgen.load_guide(path)
+    out = {}
+    for s, e in itertools.product(guide.setting_choices(), guide.education_choices()):
+        values = {**FULL_EMPLOYER, "title": guide.occupation}
+        options = jobgen.load_options(
+            guide, values=values, setting=s.slug, education=e.slug, environ={}
+        )
+        md = jobgen.render.render(jobgen.compose.compose(guide, options), "md").decode("utf-8")
+        out[(s.slug, e.slug)] = md.replace("\\", "")
+    return guide, out
+
+
+@pytest.fixture(scope="module", params=[CNA, DENTAL], ids=["cna", "dental"])
+def imported(request: pytest.FixtureRequest) -> tuple[Guide, dict[tuple[str, str], str]]:
+    return _postings(request.param)
+
+
+def _bullets(md: str, heading: str) -> list[str]:
+    """The text of each bullet under a ``##`` heading (its ``###`` subsections included), with
+    any bold lead-in removed."""
+    body = md.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+    lines = [line[2:] for line in body.splitlines() if line.startswith("- ")]
+    return [re.sub(r"^\*\*[^*]+:\*\* ", "", line) for line in lines]
+
+
+def test_every_imported_variant_renders_and_differs(
+    imported: tuple[Guide, dict[tuple[str, str], str]],
+) -> None:
+    guide, postings = imported
+    assert len(postings) == len(guide.settings) * len(guide.education)
+    assert len(set(postings.values())) == len(postings)
+    for md in postings.values():
+        assert "{" not in md and "}" not in md  # every {people} filled in
+        for section in ("## Position summary", "## What you will do", "## Qualifications"):
+            assert section in md
+        for section in ("## Skills that matter", "## Work environment", "## Where this role"):
+            assert section in md
+
+
+def test_imported_duties_are_in_posting_voice(
+    imported: tuple[Guide, dict[tuple[str, str], str]],
+) -> None:
+    guide, postings = imported
+    words = guide.occupation.lower().split()
+    plurals = {" ".join(words[i:]) + "s" for i in range(len(words))} | {"cnas", "they"}
+    for md in postings.values():
+        for duty in _bullets(md, "## What you will do"):
+            for sentence in _voice.split_sentences(duty):
+                low = sentence.lower()
+                assert not any(low.startswith(p + " ") for p in plurals), sentence
+                assert not low.startswith(("a cna ", "the cna ", "a dental assistant ")), sentence
+
+
+def test_imported_requirements_read_as_requirements(
+    imported: tuple[Guide, dict[tuple[str, str], str]],
+) -> None:
+    guide, postings = imported
+    starts = ("Completion of", "High school diploma", "Associate", "Bachelor", "Willingness to")
+    for (_setting, education), md in postings.items():
+        required = _bullets(md, "## Qualifications")
+        name = next(e.name for e in guide.education if e.slug == education)
+        assert f"{name}." not in required
+        assert required[0].startswith(starts), required[0]
+        assert any(line.startswith("At least 1 year of experience") for line in required)
+
+
+def test_imported_postings_carry_no_career_advice_or_other_employers(
+    imported: tuple[Guide, dict[tuple[str, str], str]],
+) -> None:
+    _guide, postings = imported
+    for md in postings.values():
+        body = md.split("## Equal opportunity", 1)[0].lower()
+        for phrase in CAREER_ADVICE:
+            assert phrase not in body, phrase
+        assert not re.search(r"\bemployers\b|many nursing homes|some employers", body)
+        assert "start their own" not in body and "consulting business" not in body
+        assert "education and training:" not in body  # said once, under Qualifications
+
+
+def test_imported_postings_use_each_settings_word_for_the_people_served() -> None:
+    _guide, postings = _postings(CNA)
+    home = postings[
+        ("nursing-homes-and-long-term-care-facilities", "state-approved-cna-training-programs")
+    ]
+    assert "Help residents bathe, dress" in home
+    visits = postings[("home-health-agencies", "state-approved-cna-training-programs")]
+    assert "Help clients bathe, dress" in visits
+    assert "You will visit clients in their own homes." in visits
+    hospital = postings[("hospitals", "state-approved-cna-training-programs")]
+    assert "Help patients bathe, dress" in hospital
+    assert "### In our hospital" in hospital
+    assert "- Prepare rooms for new admissions." in hospital
+    # the employer's schedule replaces the setting's hours
+    assert "Shifts cover nights, weekends and holidays" not in hospital
+
+
+REWORDED = {
+    "Introduction to Certified Nursing Assistant Careers": "About the Role",
+    "Role and Responsibilities": "What You'll Do",
+    "Skills and Qualifications": "Requirements",
+    "Work Environment and Settings": "Where They Work",
+    "Career Growth and Opportunities": "Moving Up",
+    "Education and Training\n": "Training Options\n",
+    "Step-by-Step Guide to Becoming a Certified Nursing Assistant": "Getting Started",
+}
+
+
+def test_the_cna_guide_with_reworded_headings_keeps_every_section(cna: dict[str, Any]) -> None:
+    text = CNA.read_text(encoding="utf-8")
+    for old, new in REWORDED.items():
+        assert old in text
+        text = text.replace(old, new, 1)
+    reworded = import_guide_text(text, "reworded.txt")
+    assert [s["kind"] for s in reworded["sections"]] == [s["kind"] for s in cna["sections"]]
+    assert [s["items"] for s in reworded["sections"]] == [s["items"] for s in cna["sections"]]
+    assert reworded["tailoring"] == cna["tailoring"]
+    assert guide_warnings(guide_from_data(reworded, "reworded.txt")) == ()

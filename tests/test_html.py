@@ -17,10 +17,10 @@ from jobgen import load_options
 from jobgen.compose import compose
 from jobgen.errors import ValidationError
 from jobgen.render import render
-from jobgen.render._commonmark import parser
-from jobgen.render.html import _renderer, markdown_to_html, render_html, script_json
+from jobgen.render.html import inline_html, markdown_to_html, render_html, script_json
 from jobgen.render.jsonld import posting_jsonld
 from jobgen.render.markdown import render_markdown
+from jobgen.render.tokens import Run
 
 ROOT = Path(__file__).resolve().parent.parent
 EVIL = "<script>alert(1)</script> *Acme*"
@@ -195,14 +195,18 @@ def test_only_http_https_and_mailto_links_pass(guide, tmp_path):
     assert "<a href='javascript:x'>a</a>" in body  # raw HTML is shown, not obeyed
 
 
-def test_the_renderer_checks_hrefs_again():
-    # a token stream whose link target was changed after parsing: the renderer still refuses it
-    tokens = parser().parse("[apply](https://ok.example) and ![x](https://ok.example/i.png)")
-    inline = tokens[1].children
-    inline[0].attrSet("href", "javascript:alert(1)")
-    inline[-1].attrSet("src", "data:text/html,x")
-    out = _renderer().render(tokens, parser().options, {})
-    assert out == "<p>apply and x</p>\n"
+def test_the_writer_checks_hrefs_again():
+    # runs built by other code than the parser: the writer still refuses an unsafe target
+    inlines = (Run("apply", link="javascript:alert(1)"), Run(" and "), Run("x", link="data:x"))
+    assert inline_html(inlines) == "apply and x"
+    assert inline_html((Run("ok", bold=True, link="https://ok.example"),)) == (
+        '<a href="https://ok.example"><strong>ok</strong></a>'
+    )
+
+
+def test_images_show_their_description_not_a_remote_picture():
+    body = markdown_to_html("Logo: ![Acme *logo*](https://tracker.example/pixel.png)\n")
+    assert body == "<p>Logo: Acme logo</p>\n"
 
 
 def test_javascript_apply_link_is_refused(guide, runner, tmp_path):

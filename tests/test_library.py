@@ -16,8 +16,6 @@ import pytest
 import yaml
 from conftest import run_python
 from docx.oxml.ns import qn
-from hypothesis import given
-from hypothesis import strategies as st
 from lxml import etree
 
 import jobgen
@@ -217,26 +215,6 @@ def test_jobgen_generate_gives_the_same_bytes_each_time() -> None:
     first = jobgen.generate(setting="inpatient", education="associate", environ={})
     second = jobgen.generate(setting="inpatient", education="associate", environ={})
     assert first == second and first.startswith(b"# Mental Health Technician")
-
-
-class _Text(str):
-    """A str subclass: employer._text takes its full path for it, not the shortcut."""
-
-
-@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
-def test_text_shortcut_matches_the_full_check(text: str) -> None:
-    from jobgen.employer import _text
-
-    for multiline in (False, True):
-        try:
-            expected: object = _text((_Text(text), "f.yaml:1", False), "k", multiline=multiline)
-        except ValidationError as exc:
-            expected = exc.message
-        try:
-            got: object = _text((text, "f.yaml:1", False), "k", multiline=multiline)
-        except ValidationError as exc:
-            got = exc.message
-        assert got == expected
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -2,9 +2,11 @@
 
 It starts from python-docx's own default template and adjusts it: Calibri throughout (LibreOffice
 substitutes the metric-compatible Carlito), navy/blue headings with modest spacing, a Hyperlink
-character style, List Bullet and List Number, US Letter with 1-inch margins. The body holds one
-sample paragraph per style so someone opening the file sees what each style looks like; jobgen
-never copies a reference's body into a posting.
+character style, List Bullet and List Number, US Letter with 1-inch margins. Only the styles a
+posting uses are kept (``KEEP``, with the styles they are based on or linked to): python-docx's
+template carries 165 styles, most of them table styles, 349 KB of ``styles.xml`` that every
+posting would copy. The body holds one sample paragraph per style so someone opening the file
+sees what each style looks like; jobgen never copies a reference's body into a posting.
 
 Run from the repository root:  python3 tools/make_reference_docx.py [-o templates/reference.docx]
 The output is byte-for-byte reproducible (fixed zip timestamps and core properties).
@@ -35,6 +37,22 @@ BLUE = RGBColor(0x2E, 0x74, 0xB5)
 LINK = RGBColor(0x05, 0x63, 0xC1)
 TEXT = RGBColor(0x26, 0x26, 0x26)
 EPOCH = datetime(1980, 1, 1)
+
+KEEP = frozenset(
+    {
+        "Normal",
+        *(f"heading {level}" for level in range(1, 7)),
+        "List Bullet",
+        "List Number",
+        "Quote",
+        "Hyperlink",
+        "Default Paragraph Font",
+        "Normal Table",
+        "No List",
+    }
+)
+"""The styles a posting is written with (jobgen.render.docx.reference.REQUIRED_STYLES and
+OPTIONAL_STYLES) and the defaults Word expects every styles part to have."""
 
 SAMPLES = (
     ("Heading 1", "Job title (Heading 1)"),
@@ -80,6 +98,36 @@ def bottom_border(style: Any, color: str) -> None:
     properties.insert_element_before(
         border, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc"
     )
+
+
+def trim_styles(document: Any) -> None:
+    """Keep the styles in :data:`KEEP` and those they are based on or linked to; drop the
+    latent-style table (Word's defaults apply without it)."""
+    styles = document.styles.element
+    by_id = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
+    keep = {
+        style_id
+        for style_id, style in by_id.items()
+        if style.find(qn("w:name")).get(qn("w:val")) in KEEP
+    }
+    pending = list(keep)
+    while pending:
+        style = by_id[pending.pop()]
+        for tag in ("w:basedOn", "w:link"):
+            element = style.find(qn(tag))
+            target = element.get(qn("w:val")) if element is not None else None
+            if target in by_id and target not in keep:
+                keep.add(target)
+                pending.append(target)
+    for style_id, style in by_id.items():
+        if style_id not in keep:
+            styles.remove(style)
+    for style_id in keep:
+        element = by_id[style_id].find(qn("w:next"))
+        if element is not None and element.get(qn("w:val")) not in keep:
+            by_id[style_id].remove(element)
+    for latent in styles.findall(qn("w:latentStyles")):
+        styles.remove(latent)
 
 
 def build() -> bytes:
@@ -130,7 +178,7 @@ def build() -> bytes:
         style.paragraph_format.space_after = Pt(after)
         style.paragraph_format.keep_with_next = True
     bottom_border(styles["Heading 1"], "2E74B5")
-    for name in ("Title", "Subtitle", "Heading 5", "Heading 6"):
+    for name in ("Heading 5", "Heading 6"):
         set_fonts(styles[name].element.get_or_add_rPr(), None)
 
     for name in ("List Bullet", "List Number"):
@@ -155,6 +203,7 @@ def build() -> bytes:
         setattr(section, side, Inches(1))
     section.header_distance = section.footer_distance = Inches(0.5)
 
+    trim_styles(document)
     for style_name, text in SAMPLES:
         document.add_paragraph(text, style=style_name)
 

@@ -26,6 +26,7 @@ EXAMPLES = ROOT / "examples"
 SCREENSHOT = EXAMPLES / "riverside-inpatient.png"
 SCREENSHOT_SIZE = (1000, 1400)
 GALLERY = EXAMPLES / "gallery"
+IMPORTED = EXAMPLES / "imported"
 GALLERY_SCREENSHOT = EXAMPLES / "gallery.png"
 GALLERY_EPOCH = "1795824000"  # 2026-11-28: the variants' date_posted, so the gallery is stable
 
@@ -42,6 +43,20 @@ def outputs() -> dict[Path, bytes]:
             result[employer.with_suffix("." + fmt)] = generate(
                 employer_file=employer, environ={}, fmt=fmt
             )
+    # a guide jobgen imported: the draft guide file `jobgen guide import` writes, and postings
+    from jobgen.guide_import import dump_guide_yaml, import_guide_file
+
+    for text in sorted(IMPORTED.glob("*.txt")):
+        result[text.with_suffix(".guide.yaml")] = dump_guide_yaml(import_guide_file(text)).encode(
+            "utf-8"
+        )
+        for employer in sorted(IMPORTED.glob("*.yaml")):
+            if employer.name.endswith(".guide.yaml"):
+                continue
+            for fmt in ("md", "docx", "html"):
+                result[employer.with_suffix("." + fmt)] = generate(
+                    guide=text, employer_file=employer, environ={}, fmt=fmt
+                )
     from jobgen.gallery import gallery_files
 
     gallery = gallery_files(

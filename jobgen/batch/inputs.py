@@ -23,7 +23,7 @@ from typing import IO, Any, BinaryIO, cast
 
 from .. import _validate as v
 from .._yaml import MAX_INPUT_BYTES, decode_text, parse_yaml, read_text
-from ..employer import FIELDS, OptionLayer
+from ..employer import OptionLayer, fields_of_columns
 from ..errors import UsageError, ValidationError
 
 INPUT_FORMATS = ("csv", "yaml", "jsonl")
@@ -83,33 +83,7 @@ def input_format_for(name: str) -> str | None:
 
 def _csv_columns(header: Sequence[str], name: str) -> list[str | None]:
     """Header cells → field keys (``None`` for a blank header, whose cells must stay blank)."""
-    by_lower = {f.key.lower(): f.key for f in FIELDS}
-    keys = [f.key for f in FIELDS]
-    columns: list[str | None] = []
-    seen: dict[str, int] = {}
-    for i, cell in enumerate(header, 1):
-        text = cell.strip()
-        if not text:
-            columns.append(None)
-            continue
-        key = by_lower.get(text.lower())
-        if key is None:
-            raise ValidationError(
-                f"unknown column {text!r} (column {i} of the header row)."
-                f"{v.did_you_mean(text, keys)}"
-                f" The header row holds employer fields: {', '.join(keys)} (see `jobgen options`)",
-                source=f"{name} line 1",
-                hint="rename or remove the column; no file was written",
-            )
-        if key in seen:
-            raise ValidationError(
-                f"column {i} {text!r} repeats column {seen[key]}; each field may appear once",
-                source=f"{name} line 1",
-                hint="no file was written",
-            )
-        seen[key] = i
-        columns.append(key)
-    return columns
+    return fields_of_columns(header, f"{name} line 1")
 
 
 def _delimiter(header_line: str) -> str:

@@ -347,6 +347,11 @@ def run_batch(
     env = os.environ if environ is None else environ
     template_path = Path(template) if template is not None else None
     prepare_template(template_path)  # a template syntax error stops the batch before any row
+    if "docx" in fmts:
+        from ..render.docx import load_reference
+
+        # so does a broken reference document, read once here
+        load_reference(Path(reference_docx) if reference_docx is not None else None)
 
     batch_input = open_input(source, input_format=input_format, name=input_name)
     layers = _layers(batch_input, employer_file, defaults, env, assignments)

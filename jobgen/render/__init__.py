@@ -85,7 +85,7 @@ def render_document(
     """
     fmt = check_format(fmt)
     if fmt == "json":
-        from .data import render_json
+        from .json import render_json
 
         return Rendered(posting, fmt, render_json(posting), None)
     if markdown is None:

@@ -1,26 +1,37 @@
 """A standalone, accessible HTML5 page made from the posting's Markdown, with its JSON-LD.
 
-The Markdown (from the same template as every other format) is parsed by markdown-it-py's
-CommonMark preset with raw HTML disabled, so every piece of user text is escaped; links pass only
-when they are http(s) or mailto, checked both when parsing (``validateLink``) and again when
-rendering. The schema.org ``JobPosting`` is embedded in ``<script type="application/ld+json">``
-with ``<``, ``>`` and ``&`` written as JSON escapes, so no value can close the script element.
+The Markdown (from the same template as every other format) is parsed once into
+:mod:`jobgen.render.tokens`' blocks (CommonMark, raw HTML disabled), so every piece of user text is
+escaped; links pass only when they are http(s) or mailto, checked both when parsing and again when
+writing; an image shows its description (a posting page fetches nothing). The schema.org
+``JobPosting`` is embedded in ``<script type="application/ld+json">`` with ``<``, ``>`` and ``&``
+written as JSON escapes, so no value can close the script element.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import Any
 
 from ..compose import Posting
 from ..errors import ValidationError
-from ._commonmark import is_safe_href, parser
 from .jsonld import dumps, posting_jsonld
-
-if TYPE_CHECKING:
-    from markdown_it.renderer import RendererHTML
+from .tokens import (
+    Block,
+    Break,
+    Code,
+    Heading,
+    Inline,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Rule,
+    Run,
+    is_safe_href,
+    parse,
+)
 
 LANG = "en"
 
@@ -85,49 +96,98 @@ def script_json(data: dict[str, Any]) -> str:
     return dumps(data).replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-@functools.cache
-def _renderer() -> RendererHTML:
-    from markdown_it.renderer import RendererHTML
-    from markdown_it.token import Token
-    from markdown_it.utils import EnvType, OptionsDict
+_MARKS = (("link", "a"), ("italic", "em"), ("bold", "strong"), ("code", "code"))
+"""Inline marks in the order they open when they start together (links outermost)."""
 
-    class SafeLinkRenderer(RendererHTML):
-        """markdown-it's HTML renderer, refusing any link or image that is not http(s)/mailto.
 
-        The parser already refuses them (``validateLink``); this second check keeps a bad URL
-        out of the page even if a token stream bypassed it. A refused link keeps its text.
-        """
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False).replace('"', "&quot;")
 
-        def link_open(
-            self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-        ) -> str:
-            href = tokens[idx].attrGet("href")
-            safe = isinstance(href, str) and is_safe_href(href)
-            env.setdefault("jobgen_links", []).append(safe)
-            return self.renderToken(tokens, idx, options, env) if safe else ""
 
-        def link_close(
-            self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-        ) -> str:
-            safe = env.get("jobgen_links", [True]).pop()
-            return self.renderToken(tokens, idx, options, env) if safe else ""
+def _open_tag(mark: str, run: Run) -> str:
+    if mark == "link":
+        return f'<a href="{_escape(run.link or "")}">'
+    return f"<{dict(_MARKS)[mark]}>"
 
-        def image(
-            self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-        ) -> str:
-            src = tokens[idx].attrGet("src")
-            if isinstance(src, str) and is_safe_href(src):
-                return str(super().image(tokens, idx, options, env))
-            return html.escape(self.renderInlineAsText(tokens[idx].children, options, env))
 
-    return SafeLinkRenderer()
+def _marks(run: Run) -> list[str]:
+    return [name for name, _tag in _MARKS if getattr(run, name)]
+
+
+def inline_html(inlines: Sequence[Inline]) -> str:
+    """Runs and breaks as HTML: marks nest as they were written, only safe links become ``<a>``."""
+    out: list[str] = []
+    stack: list[tuple[str, str | None]] = []  # open marks, innermost last; (mark, link target)
+
+    def close_to(depth: int) -> None:
+        while len(stack) > depth:
+            mark, _ = stack.pop()
+            out.append(f"</{dict(_MARKS)[mark]}>")
+
+    for item in inlines:
+        if isinstance(item, Break):
+            out.append("<br />\n" if item.hard else "\n")
+            continue
+        if item.link is not None and not is_safe_href(item.link):
+            item = replace(item, link=None)  # a stream built by other code: keep the words
+        wanted = _marks(item)
+        keep = 0
+        for mark, target in stack:
+            if mark not in wanted or (mark == "link" and target != item.link):
+                break
+            keep += 1
+        close_to(keep)
+        for mark in wanted:
+            if all(mark != open_mark for open_mark, _ in stack):
+                out.append(_open_tag(mark, item))
+                stack.append((mark, item.link if mark == "link" else None))
+        out.append(_escape(item.text))
+    close_to(0)
+    return "".join(out)
+
+
+def _blocks_html(blocks: Sequence[Block], *, tight: bool = False) -> str:
+    """Blocks as HTML, written as markdown-it-py's own renderer writes them; in a tight list
+    item (``tight``) paragraphs lose their ``<p>``."""
+    out: list[str] = []
+    after_bare_text = False
+    for block in blocks:
+        lead = "\n" if after_bare_text and not isinstance(block, Code) else ""
+        after_bare_text = False
+        match block:
+            case Paragraph(inlines) if tight:
+                out.append(inline_html(inlines))
+                after_bare_text = True
+            case Paragraph(inlines):
+                out.append(f"<p>{inline_html(inlines)}</p>\n")
+            case Heading(level, inlines):
+                out.append(f"{lead}<h{level}>{inline_html(inlines)}</h{level}>\n")
+            case ListBlock(ordered, start, list_tight, items):
+                tag = "ol" if ordered else "ul"
+                attributes = f' start="{start}"' if ordered and start != 1 else ""
+                out.append(f"{lead}<{tag}{attributes}>\n")
+                out += (_item_html(item.blocks, list_tight) for item in items)
+                out.append(f"</{tag}>\n")
+            case Quote(inner):
+                out.append(f"{lead}<blockquote>\n{_blocks_html(inner)}</blockquote>\n")
+            case Code(text, info):
+                language = f' class="language-{_escape(info.split()[0])}"' if info else ""
+                out.append(f"<pre><code{language}>{_escape(text)}\n</code></pre>\n")
+            case Rule():
+                out.append(f"{lead}<hr />\n")
+    return "".join(out)
+
+
+def _item_html(blocks: Sequence[Block], tight: bool) -> str:
+    if not blocks:
+        return "<li></li>\n"
+    first_is_text = tight and isinstance(blocks[0], Paragraph)
+    return f"<li>{'' if first_is_text else chr(10)}{_blocks_html(blocks, tight=tight)}</li>\n"
 
 
 def markdown_to_html(markdown: str) -> str:
-    """The body HTML for ``markdown``: CommonMark, raw HTML off, safe links only."""
-    md = parser()
-    tokens = md.parse(markdown)
-    return str(_renderer().render(tokens, md.options, {}))
+    """The body HTML for ``markdown``: CommonMark, raw HTML off, safe links only, no images."""
+    return _blocks_html(parse(markdown))
 
 
 def _check_links(posting: Posting) -> None:

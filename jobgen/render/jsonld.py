@@ -13,14 +13,11 @@ import html
 import json
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..compose import Posting
 from ..errors import ValidationError
-from ._commonmark import parser
-
-if TYPE_CHECKING:
-    from markdown_it.token import Token
+from .tokens import Block, Code, Heading, Inline, ListBlock, Paragraph, Quote, parse, plain_text
 
 EMPLOYMENT_TYPES = {
     "full-time": "FULL_TIME",
@@ -44,19 +41,32 @@ def _number(amount: Decimal) -> int | float:
     return int(amount) if amount == amount.to_integral() else float(amount)
 
 
-def _inline_text(children: Sequence[Token]) -> str:
-    """Inline tokens as escaped text: emphasis and links drop their markup, keep their words."""
-    out: list[str] = []
-    for token in children:
-        if token.type in ("text", "code_inline"):
-            out.append(html.escape(token.content, quote=False))
-        elif token.type == "softbreak":
-            out.append(" ")
-        elif token.type == "hardbreak":
-            out.append("<br>")
-        elif token.type == "image":
-            out.append(_inline_text(token.children or ()))
-    return "".join(out)
+def _inline_text(inlines: Sequence[Inline]) -> str:
+    """Inlines as escaped text: emphasis and links drop their markup, keep their words."""
+    return html.escape(plain_text(inlines, hard="\0"), quote=False).replace("\0", "<br>")
+
+
+def _description_blocks(blocks: Sequence[Block], out: list[str], *, tight: bool = False) -> None:
+    for block in blocks:
+        match block:
+            case Paragraph(inlines) if tight:
+                out.append(_inline_text(inlines))
+            case Heading(_, inlines) | Paragraph(inlines):
+                out.append(f"<p>{_inline_text(inlines)}</p>\n")
+            case ListBlock(tight=list_tight, items=items):
+                out.append("<ul>\n")
+                for item in items:
+                    out.append("<li>")
+                    _description_blocks(item.blocks, out, tight=list_tight)
+                    out.append("</li>\n")
+                out.append("</ul>\n")
+            case Quote(inner):
+                _description_blocks(inner, out)
+            case Code(text):
+                lines = text.split("\n")
+                out.append(
+                    "<p>" + "<br>".join(html.escape(x, quote=False) for x in lines) + "</p>\n"
+                )
 
 
 def description_html(markdown: str) -> str:
@@ -66,34 +76,11 @@ def description_html(markdown: str) -> str:
     headings become plain paragraphs, ordered lists become ``<ul>``, emphasis and link markup are
     dropped (their text stays), and every piece of text is HTML-escaped.
     """
-    tokens = parser().parse(markdown)
+    blocks = parse(markdown)
+    if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
+        blocks = blocks[1:]
     out: list[str] = []
-    skip_title = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        kind = token.type
-        if skip_title and i == 0:
-            i += 3  # heading_open, inline, heading_close
-            continue
-        if kind in ("heading_open", "paragraph_open") and not token.hidden:
-            out.append("<p>")
-        elif kind in ("heading_close", "paragraph_close") and not token.hidden:
-            out.append("</p>\n")
-        elif kind in ("bullet_list_open", "ordered_list_open"):
-            out.append("<ul>\n")
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            out.append("</ul>\n")
-        elif kind == "list_item_open":
-            out.append("<li>")
-        elif kind == "list_item_close":
-            out.append("</li>\n")
-        elif kind == "inline":
-            out.append(_inline_text(token.children or ()))
-        elif kind in ("fence", "code_block"):
-            lines = token.content.rstrip("\n").split("\n")
-            out.append("<p>" + "<br>".join(html.escape(x, quote=False) for x in lines) + "</p>\n")
-        i += 1
+    _description_blocks(blocks, out)
     return "".join(out).strip()
 
 

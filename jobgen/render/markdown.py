@@ -41,7 +41,6 @@ __all__ = [
     "Escaper",
     "Markdown",
     "Templates",
-    "_finalize",
     "escape_markdown",
     "load_template",
     "long_date",

@@ -1,4 +1,5 @@
-"""What a user can choose: the data behind ``jobgen options``."""
+"""Everything a user can choose, for ``jobgen options``: the guide's settings and education
+levels, the output formats and the employer fields."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from .guide import describe_guide, load_guide
 from .render import FORMATS
 
 
-def describe(guide: str | None = None) -> dict[str, Any]:
+def describe_choices(guide: str | None = None) -> dict[str, Any]:
     """Settings, education levels, formats and employer fields, JSON-ready."""
     info = describe_guide(load_guide(guide))
     return {
