@@ -36,17 +36,10 @@ def escape_markdown(text: str) -> str:
     return "\n".join(line.lstrip(" \t") for line in text.split("\n"))
 
 
-def _finalize(value: Any) -> str:
-    """Every value a template prints passes through here (Jinja2's ``finalize``)."""
-    if value is None:
-        return ""
-    if isinstance(value, Markdown):
-        return value
-    return escape_markdown(str(value))
-
-
 class Escaper:
-    """:func:`_finalize` that remembers what it escaped, keyed by the text: most values a
+    """Jinja2's ``finalize`` for every template: ``None`` prints nothing, :class:`Markdown`
+    prints as it is, anything else is escaped by :func:`escape_markdown`. It remembers what it
+    escaped, keyed by the text: most values a
     template prints are the guide's own sentences, printed again in posting after posting
     (the cache starts afresh when it holds ``max_kept`` texts). Owned by
     :class:`jobgen.render.markdown.Templates`; ``benchmarks/run.py`` measures its effect

@@ -24,7 +24,6 @@ from ._markup import (
     GLOBALS,
     Escaper,
     Markdown,
-    _finalize,
     escape_markdown,
     long_date,
     md_link,
