@@ -41,6 +41,10 @@ OTHER_EMPLOYERS = re.compile(
 """Sentences about what employers in general do: a posting speaks for one employer only."""
 
 _PEOPLE_WORDS = ("patients", "residents", "clients", "customers")
+_SERVED = re.compile(
+    r"\b(?:patients|residents|clients|customers|people|adults|children|families|students)\b",
+    re.IGNORECASE,
+)
 
 _MODAL_KEEP = ("may", "might", "can", "could", "will", "often", "usually", "sometimes")
 _MODAL_DROP = ("must", "should", "need to", "needs to", "have to", "has to", "are expected to")
@@ -77,6 +81,8 @@ E_VERBS = frozenset(
         "approve",
         "arrange",
         "assure",
+        "arrive",
+        "bathe",
         "care",
         "cause",
         "challenge",
@@ -96,6 +102,7 @@ E_VERBS = frozenset(
         "determine",
         "dispose",
         "document",
+        "drive",
         "educate",
         "encourage",
         "ensure",
@@ -181,6 +188,7 @@ VERBS = E_VERBS | frozenset(
         "explain",
         "feed",
         "follow",
+        "get",
         "greet",
         "help",
         "keep",
@@ -188,6 +196,7 @@ VERBS = E_VERBS | frozenset(
         "lead",
         "lift",
         "listen",
+        "match",
         "mix",
         "monitor",
         "observe",
@@ -205,6 +214,7 @@ VERBS = E_VERBS | frozenset(
         "submit",
         "support",
         "teach",
+        "tell",
         "test",
         "track",
         "train",
@@ -427,7 +437,16 @@ class Voice:
                 lambda t: t[1] + (base_form(t[2]) if base_form(t[2]) in VERBS else t[2]),
                 rest,
             )
-        rest = re.sub(r"\b(where|while|as|so|because) they\b", r"\1 you", rest)
+        # "…, so they can …" is the reader unless people were named first ("help older adults …
+        # so they can live at home"): then "they" are those people
+        rest = re.sub(
+            r"\b(where|while|as|so|because) they\b",
+            lambda t: t[0] if _SERVED.search(rest[: t.start()]) else f"{t[1]} you",
+            rest,
+        )
+        rest = re.sub(
+            r"\b(the [a-z]+ )they (gave|give|provided|provide|did|do)\b", r"\1you \2", rest
+        )
         rest = re.sub(r"\bwork on their own\b", "work on your own", rest)
         rest = re.sub(r"(,\s+|\s+and\s+)(?:must|should) ", r"\1", rest)
         rest = re.sub(r"^((?:[a-z]+ly\s+)?)(?:choose|chooses|decide|decides) to ", r"\1", rest)
@@ -452,6 +471,10 @@ class Voice:
         forms = self.plurals
 
         def verb(m: re.Match[str]) -> str:
+            if m[0][len(m[1]) :].lower().startswith("they ") and _SERVED.search(
+                sentence[: m.start()]
+            ):  # "help older adults …, so they can live at home": "they" are those people
+                return m[0]
             return f"{m[1]}you {base_form(m[2])}"
 
         sentence = re.sub(
@@ -468,31 +491,47 @@ class Voice:
         )
 
     def pronouns(self, sentence: str) -> str:
-        """The worker's possessions become the reader's: "their shift" → "your shift"; "you can
-        become licensed practical nurses (LPNs)" → "… a licensed practical nurse (LPN)"."""
+        """The worker's possessions become the reader's: "their shift" → "your shift"; the roles
+        one can become are named one by one: "you can become restorative aides, medication
+        aides (where allowed) or CNAs in hospice" → "… a restorative aide, a medication aide
+        (where allowed) or a CNA in hospice"."""
         if re.search(r"\byou\b", sentence, re.IGNORECASE):
-            sentence = re.sub(
-                r"\b(become|(?<!such )as) ((?:[a-z-]+ ){0,3}?)([a-z]+?)s"
-                r"(?: \(([A-Z]{2,6})s\))?(?=[.;]|$)",
-                lambda m: (
-                    f"{m[1]} {'an' if (m[2] or m[3])[:1] in 'aeiou' else 'a'} {m[2]}{m[3]}"
-                    + (f" ({m[4]})" if m[4] else "")
-                ),
-                sentence,
-            )
+            m = re.search(r"\b(become|(?<!such )as) ", sentence)
+            if m:
+                sentence = sentence[: m.end()] + one_each(sentence[m.end() :])
         return re.sub(
             r"\btheir (role|job|work|shift|shifts|day|duties|skills|training|career|hands|time)\b",
-            r"your \1",
+            # not when another subject came in between: "so that therapists can spend their time"
+            lambda m: (
+                m[0]
+                if re.search(r"\b(?:that|who|which|so)\b", sentence[: m.start()])
+                else f"your {m[1]}"
+            ),
             sentence,
         )
 
     def people_word(self, sentence: str) -> str:
-        """The people served → ``{people}``; at a sentence's start, ``Your {people}``."""
+        """The people served → ``{people}``; at a sentence's start, ``Your {people}``; one of them
+        ("a patient's condition", "each client") → ``{person}``, so every mention follows the
+        setting's word."""
         if not self.people:
             return sentence
         words = "|".join(_PEOPLE_WORDS)
+        one = "|".join(w[:-1] for w in _PEOPLE_WORDS)
         sentence = re.sub(rf"^(?:{words.title()})\b", "Your {people}", sentence)
-        return re.sub(rf"\b(?:{words})\b(?!’s|'s)", "{people}", sentence)
+        sentence = re.sub(rf"\b(?:{words})\b(?!’s|'s)", "{people}", sentence)
+        sentence = re.sub(rf"\b(?:{one})(?=’s\b|'s\b)", "{person}", sentence)
+        sentence = re.sub(  # "patient charts", "client care": the word before a noun
+            rf"\b(?:{one}) (?!(?:this|always|across|towards|perhaps|unless|whereas|besides)\b)"
+            rf"(?=(?:[a-z]{{3,}}s|care|safety|information|history|education)\b)",
+            "{person} ",
+            sentence,
+        )
+        return re.sub(
+            rf"\b((?i:a|the|each|every|one|any|another|this|that|your) )(?:{one})\b(?!s)",
+            r"\1{person}",
+            sentence,
+        )
 
     def duty(self, text: str) -> str:
         """A responsibility's description as a posting's duty, in the imperative."""
@@ -520,8 +559,61 @@ def clauses(text: str) -> Iterable[str]:
     preparing rooms" → ("taking vital signs", "helping patients move", "preparing rooms")."""
     if "such as" in text:  # "such as placing brackets, assisting with …" is one list
         return [text]
-    if "such as" in text:  # "such as placing brackets, assisting with …" is one list
-        return [text]
     verb = r"(?=(?!including|following|using|during|regarding|according)[a-z]+ing (?!and\b|or\b))"
     parts = re.split(rf",\s*(?:and\s+)?{verb}|\s+and\s+{verb}", text)
     return [p.strip(" .,") for p in parts if p.strip(" .,")]
+
+
+_ROLE = re.compile(
+    r"(?P<words>(?:[a-z-]+ ){0,3}?)(?P<head>[a-z]+|[A-Z]{2,6})s"
+    r"(?P<paren> \((?:(?P<acro>[A-Z]{2,6})s|[^()]*)\))?"
+    r"(?P<sep>, or |, and |, | or | and |(?=[,.;]| who\b| in\b| with\b|$))"
+)
+
+
+NOT_A_ROLE = (
+    r"\b(?:a|an|the|your|their|more|less|and|or|who|which|that|with|in|of|to|for|on|at|by|"
+    r"from|many|some|most|other)\b"
+)
+
+
+def _article_of(phrase: str) -> str:
+    if re.match(r"[A-Z]{2}", phrase):  # an acronym is read letter by letter: "an LPN", "a CNA"
+        return "an" if phrase[0] in "AEFHILMNORSX" else "a"
+    return "an" if phrase[:1].lower() in "aeiou" else "a"
+
+
+def one_each(text: str) -> str:
+    """The roles listed at the start of ``text``, each in the singular with its article:
+    "licensed practical nurses (LPNs)." → "a licensed practical nurse (LPN).", "care
+    coordinators, who schedule visits" → "a care coordinator, who schedules visits". A list whose
+    first word is not a plural noun is left as it is ("become familiar with …")."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _ROLE.match(text, pos)
+        if (
+            m is None
+            or m["head"].endswith(("ou", "s", "u", "i"))
+            or re.search(NOT_A_ROLE, f"{m['words']}{m['head']}")
+        ):
+            break
+        phrase = f"{m['words']}{m['head']}"
+        paren = f" ({m['acro']})" if m["acro"] else m["paren"] or ""
+        out.append(f"{_article_of(phrase)} {phrase}{paren}{m['sep']}")
+        pos = m.end()
+        if not m["sep"]:
+            break
+    if not out:
+        return text
+    rest = text[pos:]
+    rest = re.sub(
+        r"^((?:,? )?who )([a-z]+)\b((?:[^.;]*? and )([a-z]+)\b)?",
+        lambda w: (
+            w[1]
+            + third_person(w[2])
+            + (w[3][: -len(w[4])] + (third_person(w[4]) if w[4] in VERBS else w[4]) if w[3] else "")
+        ),
+        rest,
+    )
+    return "".join(out) + rest

@@ -228,6 +228,7 @@ def cli(ctx: click.Context) -> None:
       jobgen render --setting inpatient --education associate
       jobgen render -e employer.yaml -o posting.md    write a file (never overwrites)
       jobgen batch postings.csv --out-dir out         one posting per row, and a manifest
+      jobgen serve --open                             the posting studio in your web browser
 
     Exit status: 0 ok, 1 the work failed (bad data, unwritable file), 2 bad usage.
     """
@@ -640,7 +641,10 @@ def lint(
     today: Any,
     list_rules: bool,
 ) -> None:
-    """Check a posting for gender-coded wording, pay transparency, readability, completeness.
+    """Check a posting as a reviewer would, before it is published.
+
+    Placeholders left in, contradictions, repeated sentences, stigmatizing, hyped or
+    masculine-coded wording, pay transparency, readability and completeness (--list-rules).
 
     Give a FILE (Markdown or plain text; '-' reads stdin), or the render options to check what
     `jobgen render` would produce. For a FILE, facts come from the text: the title, a
@@ -787,6 +791,11 @@ def preview(
     width = shutil.get_terminal_size().columns if tty else 80
     text = render_terminal(markdown, color=color, width=width)
     if tty and text.count("\n") > shutil.get_terminal_size().lines:
+        less = os.environ.get("LESS", "")
+        if color and "r" not in less.lower():
+            # Click sets LESS=-R only when it decides on colour itself; we decided, so less
+            # would show the styles as the letters ESC[1m... (-R passes them through)
+            os.environ["LESS"] = f"{less} -R".strip()
         click.echo_via_pager(text, color=color)
     else:
         click.echo(text, nl=False, color=color)
@@ -809,16 +818,18 @@ def preview(
 def init(guide: str | None, output: str, force: bool, no_input: bool) -> None:
     """Create an employer file to fill in.
 
-    On a terminal, asks for the employer's name, setting, education level, location, pay,
-    schedule and how to apply, checking each answer as you type it. Without a terminal, or
-    with --no-input, writes a commented starter file that explains every field. Either file
-    renders as it is: jobgen render -e employer.yaml
+    On a terminal, asks for the employer's name, setting, education level, location (the
+    country defaults to US for a US state), pay, schedule and how to apply, checking each
+    answer as you type it. Without a terminal, or with --no-input, writes a commented starter
+    file that explains every field. Either file renders as it is: jobgen render -e
+    employer.yaml (-o posting.docx, -o posting.html); JSON-LD for Google also needs the
+    employer's name and the work address with its country, and says so when they are missing.
     """
     from .employer import parse_field
     from .errors import ValidationError
     from .guide import load_guide
     from .output import check_target, write_atomic
-    from .starter import QUESTIONS, question_choices, starter_yaml
+    from .starter import QUESTIONS, default_country, question_choices, starter_yaml
 
     g = load_guide(guide)
     if output != "-":
@@ -840,6 +851,8 @@ def init(guide: str | None, output: str, force: bool, no_input: bool) -> None:
                 default = "hour"
             if key == "employment_type":
                 default = "full-time"
+            if key == "location.country":
+                default = default_country(answers.get("location.region", ""))
 
             def check(text: str, key: str = key) -> str:
                 try:
@@ -1057,3 +1070,111 @@ def gallery(guide: str | None, out_dir: str, employers: tuple[Path, ...], force:
 
     files = build_gallery(out_dir, guide=guide, employer_files=employers, force=force)
     click.echo(f"wrote {len(files)} files; open {files[0]}", err=True)
+
+
+@cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but this machine's own (127.0.0.1, localhost, ::1) "
+    "lets other computers in, and the server has no authentication.",
+)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port."
+)
+@click.option(
+    "--guide",
+    "guides",
+    multiple=True,
+    metavar="NAME|PATH",
+    help="A guide to serve: built-in name, guide .yaml or guide text .txt (repeatable; "
+    "default: mental-health-technician). The page offers a picker when there are several.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Server processes; more than 1 uses more CPUs for many clients at once.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the studio in a web browser.")
+def serve(host: str, port: int, guides: tuple[str, ...], workers: int, open_browser: bool) -> None:
+    """Run the posting studio (a web page) and the HTTP API until Ctrl-C.
+
+    The studio at http://HOST:PORT/ is a form beside a live preview, the lint findings and
+    downloads (DOCX, HTML, Markdown, JSON-LD); it opens and saves employer files. The API
+    lives under /api/v1/ (its OpenAPI document: /api/v1/openapi.json). See docs/serve.md.
+
+    \b
+    Examples:
+      jobgen serve --open
+      jobgen serve --port 8080 --guide mental-health-technician --guide pharmacy-tech.yaml
+    """
+    import socket
+
+    import uvicorn
+
+    from .serve import APP_VARIABLE, LOOPBACK, app_arguments, create_app
+
+    app = create_app(guides or (None,), host=host, port=port)  # a bad guide stops us here
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise JobgenError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            source="--port",
+            hint="choose another port with --port, e.g. --port 8001",
+        ) from None
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    if host not in LOOPBACK:
+        click.echo(
+            f"jobgen: warning: listening on {host}, so other computers can reach this server, "
+            "and it has no authentication: anyone who can reach it can use it",
+            err=True,
+        )
+    click.echo(f"jobgen studio: {url}  (API: {url}api/v1/, Ctrl-C stops it)", err=True)
+    settings: dict[str, Any] = {
+        "log_level": "warning",
+        "access_log": False,
+        "lifespan": "off",
+        "ws": "none",
+        "http": "h11",
+    }
+    if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        # each worker is a fresh process that builds the same app from this variable
+        os.environ[APP_VARIABLE] = app_arguments(list(guides or (None,)), host, port)
+        config = uvicorn.Config(
+            "jobgen.serve:app_from_environ", factory=True, workers=workers, **settings
+        )
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+        with contextlib.suppress(KeyboardInterrupt):
+            Multiprocess(config, sockets=[sock]).run()
+        click.echo("jobgen: server stopped", err=True)
+        return
+    server = uvicorn.Server(uvicorn.Config(app, **settings))
+    if open_browser:
+        import threading
+        import webbrowser
+
+        def open_when_started() -> None:
+            while not server.started and not server.should_exit:
+                threading.Event().wait(0.05)
+            if server.started:
+                webbrowser.open(url)
+
+        threading.Thread(target=open_when_started, daemon=True).start()
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn shuts down, then passes it on
+        server.run(sockets=[sock])
+    click.echo("jobgen: server stopped", err=True)

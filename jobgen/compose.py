@@ -156,14 +156,16 @@ def answers(guide: Guide, options: EmployerOptions) -> dict[str, str]:
 
 
 class _Words:
-    """Picks a guide's tailoring texts for one posting's answers, with ``{people}`` filled in."""
+    """Picks a guide's tailoring texts for one posting's answers, with ``{people}`` filled in
+    and ``{person}`` (one of them: "patient" for "patients")."""
 
     def __init__(self, people: str, facts: dict[str, str]) -> None:
         self.people = people
         self.facts = facts
 
     def fill(self, text: str) -> str:
-        return text.replace("{people}", self.people)
+        person = self.people[:-1] if self.people.endswith("s") else self.people
+        return text.replace("{people}", self.people).replace("{person}", person)
 
     def pick(self, text: Text) -> str:
         return self.fill(pick(text, self.facts))
@@ -229,7 +231,8 @@ def _summary(
     t = guide.tailoring
     st = t.settings.get(setting.slug, SettingTailoring())
     if t.summary or st.summary:
-        about = _join(words.pick(t.summary), words.pick(st.summary) or setting.description)
+        own = words.pick(st.summary) if st.summary else setting.description  # "": none
+        about = _join(words.pick(t.summary), own)
     else:  # an untailored guide: its introduction says what the job is; the setting has one
         about = _join(_opening(guide.introduction) or setting.description)
     hiring = _hiring(options.employer.name, options, options.location.display())

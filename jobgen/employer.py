@@ -536,8 +536,9 @@ _RULES: dict[str, Callable[[dict[str, Any], Mapping[str, Given]], None]] = {
     "salary.currency": _check_pay,
     "valid_through": _check_dates,
 }
-_CHECK_ORDER: tuple[FieldSpec, ...] = tuple(FIELD_BY_KEY[k] for k in _ORDER) + tuple(
-    f for f in FIELDS if f.key not in _ORDER
+_CHECK_ORDER: tuple[tuple[FieldSpec, Parser], ...] = tuple(
+    (spec, spec.parse)
+    for spec in (*(FIELD_BY_KEY[k] for k in _ORDER), *(f for f in FIELDS if f.key not in _ORDER))
 )
 
 
@@ -661,29 +662,16 @@ def flatten(values: Mapping[str, Any], source: str) -> dict[str, tuple[Any, str]
     (``employer: {name: A}`` beside ``employer.name: B``): no value silently wins.
     """
     out: dict[str, tuple[Any, str]] = {}
-    spelt: dict[str, str] = {}
-
-    def put(key: str, value: Any, where: str, spelling: str) -> None:
-        if key in out:
-            raise ValidationError(
-                f"{key} is given twice: as {spelt[key]} ({out[key][1]}) and as {spelling} "
-                f"({where}); give it once",
-                source=where,
-            )
-        out[key] = (value, where)
-        spelt[key] = spelling
-
     for raw_key, value in values.items():
         key = str(raw_key).strip()
         if key in FIELD_BY_KEY:
-            put(key, value, v.where(source, values, raw_key), repr(str(raw_key)))
+            _put(out, key, value, v.where(source, values, raw_key), values)
         elif key in GROUPS and isinstance(value, Mapping):
             for sub_key, sub_value in value.items():
                 dotted = f"{key}.{str(sub_key).strip()}"
                 if dotted not in FIELD_BY_KEY:
                     raise _unknown(dotted, source, value, sub_key)
-                spelling = f"'{key}: {{{str(sub_key).strip()}: ...}}'"
-                put(dotted, sub_value, v.where(source, value, sub_key), spelling)
+                _put(out, dotted, sub_value, v.where(source, value, sub_key), values)
         elif key in GROUPS:
             fields = ", ".join(k for k in FIELD_BY_KEY if k.startswith(key + "."))
             raise ValidationError(
@@ -694,10 +682,46 @@ def flatten(values: Mapping[str, Any], source: str) -> dict[str, tuple[Any, str]
     return out
 
 
-def file_layer(path: str | Path) -> OptionLayer:
-    """Read an employer YAML or JSON file (plain values are read as literal text)."""
+def _put(
+    out: dict[str, tuple[Any, str]], key: str, value: Any, where: str, values: Mapping[str, Any]
+) -> None:
+    if key in out:
+        first, second = _spellings(key, values)
+        raise ValidationError(
+            f"{key} is given twice: as {first} ({out[key][1]}) and as {second} ({where}); "
+            "give it once",
+            source=where,
+        )
+    out[key] = (value, where)
+
+
+def _spellings(key: str, values: Mapping[str, Any]) -> list[str]:
+    """How ``values`` spells the field ``key``, in order (for the error of a field given twice)."""
+    group, _, name = key.partition(".")
+    found = []
+    for raw_key, value in values.items():
+        text = str(raw_key).strip()
+        if text == key:
+            found.append(repr(str(raw_key)))
+        elif text == group and isinstance(value, Mapping):
+            found += [f"'{group}: {{{name}: ...}}'" for s in value if str(s).strip() == name]
+    return found[:2] if len(found) >= 2 else [repr(key), repr(key)]
+
+
+def file_layer(path: str | Path, guide: Guide | None = None) -> OptionLayer:
+    """Read an employer YAML or JSON file (plain values are read as literal text).
+
+    With the ``guide``, a missing file named like one of its settings or education levels
+    (``-e associate``) gets a hint at the flag that was probably meant.
+    """
     p = Path(path)
-    data = load_yaml_file(p, what="employer file", literal=True)
+    try:
+        data = load_yaml_file(p, what="employer file", literal=True)
+    except ValidationError as exc:
+        if guide is None or p.exists():
+            raise
+        hint = _flag_hint(guide, str(path)) or exc.hint
+        raise type(exc)(exc.message, source=exc.source, hint=hint) from None
     if data is None:
         raise ValidationError(
             "the employer file is empty; it should be a mapping of fields such as "
@@ -740,6 +764,20 @@ def env_warnings(environ: Mapping[str, str] | None = None) -> list[str]:
                 f"(the field {ENV_VARIABLES[match]})?"
             )
     return out
+
+
+def _flag_hint(guide: Guide, text: str) -> str | None:
+    """``-E associate`` when ``text`` is an education level of the guide, ``-s`` for a setting."""
+    for flag, what, choices in (
+        ("-E", "an education level", guide.education_choices()),
+        ("-s", "a setting", guide.setting_choices()),
+    ):
+        try:
+            found = resolve_choice(text, choices, what, source=text)
+        except JobgenError:
+            continue
+        return f"{text!r} is {what} ({found.slug}): did you mean {flag} {text}?"
+    return None
 
 
 def set_layer(assignments: Iterable[str]) -> OptionLayer:
@@ -831,18 +869,19 @@ def parse_values(
     cross-field rules checked. Errors name the field, where its value came from, and what is
     allowed."""
     values: dict[str, Any] = {}
-    for spec in _CHECK_ORDER:
-        given = merged.get(spec.key)
-        value = None if given is None else spec.parse(given, spec, guide)
+    for spec, parse in _CHECK_ORDER:
+        key = spec.key
+        given = merged.get(key)
+        value = None if given is None else parse(given, spec, guide)
         if value is None or value == "" or value == ():
             if spec.default is None and spec.kind in ("setting", "education"):
                 raise _missing(spec, guide)
             value = spec.default
-        values[spec.key] = value
-        if spec.key == "date_posted" and value is None:
-            values[spec.key] = default_date or today()
-        if rule := _RULES.get(spec.key):
-            rule(values, merged)
+            if key == "date_posted":
+                value = default_date or today()
+        values[key] = value
+        if key in _RULES:
+            _RULES[key](values, merged)
     if not values["title"]:
         values["title"] = guide.occupation
     return values
@@ -886,7 +925,7 @@ def load_options(
     """
     layers: list[OptionLayer] = []
     if employer_file is not None:
-        layers.append(_employer_file_layer(guide, employer_file))
+        layers.append(file_layer(employer_file, guide))
     if values is not None:
         layers.append(OptionLayer("values", values))
     layers.append(env_layer(environ))
@@ -896,27 +935,6 @@ def load_options(
     if education:
         layers.append(OptionLayer("--education", {"education": education}, usage=True))
     return options_from_layers(guide, layers, default_date=today(environ))
-
-
-def _employer_file_layer(guide: Guide, path: str | Path) -> OptionLayer:
-    """:func:`file_layer`; a missing file named like a setting or an education level
-    (``-e associate``) gets a hint at the flag that was probably meant."""
-    try:
-        return file_layer(path)
-    except ValidationError as exc:
-        if Path(path).exists():
-            raise
-        for flag, what, choices in (
-            ("-E", "an education level", guide.education_choices()),
-            ("-s", "a setting", guide.setting_choices()),
-        ):
-            try:
-                found = resolve_choice(str(path), choices, what, source=str(path))
-            except JobgenError:
-                continue
-            hint = f"{str(path)!r} is {what} ({found.slug}): did you mean {flag} {path}?"
-            raise type(exc)(exc.message, source=exc.source, hint=hint) from None
-        raise
 
 
 def parse_field(guide: Guide, key: str, text: str) -> str:

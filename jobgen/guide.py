@@ -26,6 +26,8 @@ from .errors import GuideError, UsageError, ValidationError
 
 FORMAT = "jobgen-guide/1"
 SECTION_KINDS = ("responsibilities", "skills", "settings", "growth", "education", "steps", "other")
+MAX_SECTION_ITEMS = 500
+"""Most items a guide section may list: real guides have a few dozen at most."""
 BUILTIN_GUIDES = ("mental-health-technician",)
 
 
@@ -141,7 +143,8 @@ class EducationTailoring:
 class Tailoring:
     """The guide's optional tailoring layer: guide-wide texts, then per setting and per education
     level. A text given as ``None`` (YAML ``null``) keeps that skill or growth path out of
-    postings."""
+    postings. ``{people}`` in any text is the setting's word for the people served (``people``),
+    ``{person}`` its singular."""
 
     people: str = ""
     summary: Text = ()
@@ -363,20 +366,26 @@ def _section(raw: Any, src: str, index: int) -> Section:
         raise GuideError(
             f"{name}.kind {kind!r} is not one of {', '.join(SECTION_KINDS)}", source=at
         )
+    raw_items = m.get("items") or []
+    if isinstance(raw_items, list) and len(raw_items) > MAX_SECTION_ITEMS:
+        raise GuideError(
+            f"{name} has {len(raw_items):,} items; a section may have up to "
+            f"{MAX_SECTION_ITEMS:,} (no occupation has more)",
+            source=v.where(src, m, "items"),
+        )
     items = []
-    for j, it in enumerate(m.get("items") or [], 1):
+    seen: set[str] = set()
+    for j, it in enumerate(raw_items, 1):
         im = _mapping(it, v.where(src, m, "items"), f"{name}.items[{j}]")
         iw = v.where(src, im, "name")
-        items.append(
-            Item(
-                _str(im.get("name"), iw, f"{name}.items[{j}].name"),
-                _str(im.get("description"), iw, f"{name}.items[{j}].description"),
-            )
+        item = Item(
+            _str(im.get("name"), iw, f"{name}.items[{j}].name"),
+            _str(im.get("description"), iw, f"{name}.items[{j}].description"),
         )
-    slugs = [i.slug for i in items]
-    for s in slugs:
-        if slugs.count(s) > 1:
-            raise GuideError(f"{name} has two items named like {s!r}", source=at)
+        if item.slug in seen:
+            raise GuideError(f"{name} has two items named like {item.slug!r}", source=at)
+        seen.add(item.slug)
+        items.append(item)
     return Section(
         kind=kind,
         heading=_str(m.get("heading"), at, f"{name}.heading"),

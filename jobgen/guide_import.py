@@ -519,7 +519,8 @@ DRAFT_COMMENT = (
 )
 
 _SCHEDULE_WORDS = re.compile(
-    r"\b(?:shifts?|nights?|weekends?|holidays?|evenings?|overnight|around the clock|24 hours"
+    r"\b(?:shifts?|nights?|weekends?|holidays?|mornings?|evenings?|overnight|around the clock"
+    r"|24 hours"
     r"|full[- ]time|part[- ]time|on call|overtime|saturdays?|sundays?)\b",
     re.IGNORECASE,
 )
@@ -619,7 +620,32 @@ def _setting_label(name: str) -> str:
     first, _, rest = name.partition(" and ")
     words = (first if rest and first.split()[-1].lower().endswith("s") else name).split()
     words[-1] = _singular(words[-1])
+    if words[-1].lower() in _FIELDS:  # "In our home health team", not "In our home health"
+        words.append("team")
     return _lower(" ".join(words))
+
+
+_FIELDS = ("health", "care", "service", "support", "therapy", "hospice", "rehabilitation")
+"""A setting named by its field rather than a place: "In our" needs a noun after it."""
+
+
+def _rename(duties: dict[str, Any], slug: str, name: str, default: str) -> None:
+    """Give a setting's duty its own name, keeping any text the setting already has for it."""
+    text = duties.get(slug, default)
+    if isinstance(text, dict):
+        text = text["text"]
+    duties[slug] = {"name": name, "text": text}
+
+
+def _list_entries(text: str) -> list[str]:
+    """The entries of a list of things ("personal care, light housekeeping and meals"): short,
+    without prepositions; ``[]`` when ``text`` is not such a list."""
+    entries = re.split(r",\s*(?:and |or )?|\s+(?:and|or)\s+", text.rstrip("."))
+    simple = all(
+        e and len(e.split()) <= 3 and not re.search(_voice.NOT_A_ROLE, e) and "{" not in e
+        for e in entries
+    )
+    return entries if simple else []
 
 
 def _article_for(phrase: str) -> str:
@@ -629,7 +655,7 @@ def _article_for(phrase: str) -> str:
 def _stems(text: str) -> set[str]:
     words = (_voice.from_gerund(_voice.base_form(w)) for w in re.findall(r"[a-z]+", text.lower()))
     return {
-        w
+        w[:-1] if len(w) > 4 and w.endswith("e") else w  # "bathing" → "bath" meets "bathe"
         for w in words
         if w not in _MATCH_STOP and len(w) > 2 and w not in (*_PEOPLE, "people", "patient")
     }
@@ -661,12 +687,15 @@ class _Drafter:
         self.items_by_slug = {
             v.slugify(i["name"]): i["name"] for i in self.items("responsibilities")
         }
+        # skills are written once for every setting: where some setting visits people in their
+        # own homes, a skill leaves out facility things ("at every change of shift")
+        at_home = any(_AT_HOME.search(i["description"]) for i in self.items("settings"))
         if self.items("skills"):
             t["skills"] = {
                 v.slugify(i["name"]): (
                     None
                     if _EDUCATION_SKILL.search(i["name"])
-                    else self.voice.statement(i["description"]) or None
+                    else self.skill(i["description"], at_home=at_home) or None
                 )
                 for i in self.items("skills")
             }
@@ -691,6 +720,10 @@ class _Drafter:
             for i in self.items("education")
         }
         return t
+
+    def skill(self, description: str, *, at_home: bool) -> str:
+        text = self.voice.statement(description)
+        return (without_facility(text) or text) if at_home else text
 
     def summary(self) -> str:
         text = self.data.get("introduction", {}).get("text", "")
@@ -735,33 +768,55 @@ class _Drafter:
             sentence = self.we(sentence, name, label)
             # "Chain drugstores and supermarket pharmacies, where you fill …": the list of
             # places only restates the setting; the posting keeps what you do there
+            # "You work for agencies that send them to clients' own homes": the employer speaks
+            sentence = re.sub(
+                r"^You (?:will )?work (?:for|in|at|with) (?:[\w-]+ ){0,3}?(?:agencies|companies|"
+                r"organizations|programs|facilities|practices|clinics|centers|employers) (?:that|"
+                r"which) ([a-z]+) them\b",
+                lambda w: f"We {_voice.base_form(w[1])} you",
+                sentence,
+            )
             m = re.match(r"^(?P<places>[^.]+?), where you (?P<rest>.+)$", sentence)
             if m and not re.search(r"(?:is|are|you|we|they|works?)", m["places"]):
                 sentence = "You " + m["rest"]
             main, *parts = _voice.clauses(sentence)
             for part in parts:
-                self.emphasis(part, duties, extra)
+                self.emphasis(part, extra)
             if parts:
                 sentence = _voice.finish(main)
             # "The pace is fast and shifts cover nights": the hours go to the schedule
             first, sep, second = sentence.partition(" and ")
-            if sep and _SCHEDULE_WORDS.search(second) and not _SCHEDULE_WORDS.search(first):
+            if (  # a clause of its own, not "open early mornings and evenings"
+                sep
+                and len(second.split()) >= 3
+                and _SCHEDULE_WORDS.search(second)
+                and not _SCHEDULE_WORDS.search(first)
+            ):
                 place.append(_voice.finish(first))
                 sentence = _voice.finish(second)
+            if not _SCHEDULE_WORDS.search(sentence):
+                sentence = self.not_repeated(sentence)
             (hours if _SCHEDULE_WORDS.search(sentence) else place).append(sentence)
         if len(place) >= 2 and len(" ".join(place[1:]).split()) >= 8:
             summary = re.sub(r"^You (?!will |can |may |are )", "You will ", place[0])
             out["summary"], out["environment"] = summary, " ".join(place[1:])
-        else:
-            out["summary"] = f"You will work in our {label}."
+        else:  # nothing a candidate would want to know beyond the place: no summary sentence
+            out["summary"] = ""
             out["environment"] = " ".join(place) or f"This position is in our {label}."
         if hours:
             out["schedule"] = [
                 {"when": {"schedule": "given"}, "text": ""},
                 {"text": " ".join(hours)},
             ]
-        if out.get("people"):
-            self.own_word(out["people"], duties)
+        if _AT_HOME.search(description):
+            self.at_home(duties)
+        else:  # "answer call lights promptly in facilities": here, every duty is in one
+            for slug, text in self.duties.items():
+                own = _IN_FACILITIES.sub("", text)
+                if own != text:
+                    duties[slug] = own
+        if out.get("people") or self.voice.people:
+            self.own_word(out.get("people") or self.voice.people, duties)
         if duties:
             out["responsibilities"] = duties
         if extra:
@@ -769,19 +824,33 @@ class _Drafter:
         return out
 
     def own_word(self, people: str, duties: dict[str, Any]) -> None:
-        """In a setting with its own word for the people served ("residents"), the duties'
-        names and singular mentions use it too: "Moving and Positioning Residents", "each
-        resident's chart" ({people} in the texts already follows the setting)."""
-        guide_word = self.voice.people
+        """The duties' names use the setting's word for the people served too: "Moving and
+        Positioning Residents", "Serving Patients" where the guide's name says "Customers"
+        ({people} and {person} in the texts already follow the setting)."""
+        others = "|".join(w.title() for w in _PEOPLE if w != people)
         for item in self.items("responsibilities"):
             slug = v.slugify(item["name"])
-            text = duties.get(slug, self.duties[slug])
-            new_text = re.sub(rf"\b{guide_word[:-1]}(?=’s|'s)", people[:-1], text)
-            new_name = re.sub(rf"\b{guide_word.title()}\b", people.title(), item["name"])
-            if new_name != item["name"]:
-                duties[slug] = {"name": new_name, "text": new_text}
-            elif new_text != text or slug in duties:
-                duties[slug] = new_text
+            own = duties.get(slug)
+            name = own["name"] if isinstance(own, dict) else item["name"]
+            new_name = re.sub(rf"\b(?:{others})\b", people.title(), name)
+            if new_name != name:
+                _rename(duties, slug, new_name, self.duties[slug])
+
+    def at_home(self, duties: dict[str, Any]) -> None:
+        """A setting whose own text says people are served in their own homes gets its own
+        version of each duty that names facility things (call lights, units, shift change):
+        those clauses are left out (see :func:`without_facility`), and a name that names
+        facility spaces says "the Home": "Keeping Rooms Safe and Clean" → "Keeping the Home Safe
+        and Clean"."""
+        for slug, text in self.duties.items():
+            own = without_facility(text)
+            if own and own != text:
+                duties[slug] = own
+        for item in self.items("responsibilities"):
+            name = re.sub(r"\b(?:Rooms|Units|Wards|Floors|Facilities)\b", "the Home", item["name"])
+            if name != item["name"]:
+                slug = v.slugify(item["name"])
+                _rename(duties, slug, name, self.duties[slug])
 
     def we(self, sentence: str, name: str, label: str) -> str:
         """The setting as a sentence's subject speaks as the employer: "These centers offer …"
@@ -802,29 +871,55 @@ class _Drafter:
             return sentence
         return "We " + verb + sentence[m.end() :]
 
-    def emphasis(self, clause: str, duties: dict[str, Any], extra: list[str]) -> None:
-        """A setting's participle clause ("helping patients move after surgery"): the duty it
-        belongs to gains it as a sentence when it says something new; otherwise it is an extra
-        duty of the setting."""
+    def known(self) -> set[str]:
+        """The words of the guide's duties, names and texts (to tell what is new)."""
+        return set().union(
+            *(
+                _stems(f"{i['name']} {self.duties[v.slugify(i['name'])]}")
+                for i in self.items("responsibilities")
+            )
+        )
+
+    def not_repeated(self, sentence: str) -> str:
+        """A setting sentence without a verb clause that only lists what the duties say: "You
+        care for the same residents day after day, help with bathing, dressing and meals, and get
+        to know …" → "You care for the same residents day after day and get to know …"."""
+        parts = verb_clauses(sentence)
+        known = self.known()
+        kept = [parts[0]]
+        for part in parts[1:]:
+            m = re.match(r"^[a-z]+(?: with| in| on| to| for)? (?P<list>.+)$", part)
+            entries = _list_entries(m["list"]) if m else []
+            if not (len(entries) > 1 and all(not (_stems(e) - known) for e in entries)):
+                kept.append(part)
+        return sentence if len(kept) == len(parts) else _voice.finish(join_clauses(kept))
+
+    def emphasis(self, clause: str, extra: list[str]) -> None:
+        """A setting's participle clause ("helping patients move after surgery") becomes a duty
+        of this setting when it says something the guide's duties do not: a clause whose words
+        are mostly in those duties already is left out, and of a list ("helping with personal
+        care, light housekeeping and meals") only the new entries are kept ("Help with light
+        housekeeping."). A guide duty is never extended: each is written whole."""
         first, _, tail = clause.partition(" ")
-        text = _voice.finish(f"{_voice.from_gerund(first)} {tail}")
+        text = f"{_voice.from_gerund(first)} {tail}"
         text = self.voice.people_word(text)
         if self.voice.people:  # "Help them manage …": out of its sentence, "them" is unclear
             text = re.sub(r"^(\w+) them\b", r"\1 {people}", text)
-        stems = _stems(clause)
-        best, score = "", (0, 0)
-        for item in self.items("responsibilities"):
-            slug = v.slugify(item["name"])
-            overlap = (
-                len(stems & _stems(f"{item['name']} {self.duties[slug]}")),
-                len(stems & _stems(item["name"])),
-            )
-            if overlap > score:
-                best, score = slug, overlap
-        if score[0] < 2:  # not clearly one of the guide's duties: a duty of this setting
-            extra.append(text)
-        elif stems - _stems(f"{self.items_by_slug[best]} {self.duties[best]}"):
-            duties[best] = f"{duties.get(best, self.duties[best])} {text}"
+        known = self.known()
+        m = re.match(r"^(?P<lead>[a-z]+(?: with| in| on| to| for)?) (?P<list>.+)$", text)
+        entries = _list_entries(m["list"]) if m else []
+        if m and len(entries) > 1:
+            new = [e for e in entries if _stems(e) - known]
+            if not new:
+                return
+            if len(new) < len(entries):
+                listed = ", ".join(new[:-1]) + (" and " if len(new) > 1 else "") + new[-1]
+                text = f"{m['lead']} {listed}"
+        else:
+            stems = _stems(text)
+            if len(stems & known) * 2 > len(stems):  # mostly said by a guide duty already
+                return
+        extra.append(_voice.finish(text))
 
     # ------------------------------------------------------------------ education
 
@@ -866,7 +961,10 @@ class _Drafter:
             required = [f"Willingness to complete {label}."]
             summary = summary or f"This position includes {label}."
         else:
-            article = "" if words[-1] in ("training", "education") else _article_for(label) + " "
+            last = label.split()[-1]  # "programs" is already "program"
+            plural = last.endswith("s") and not last.endswith(("ss", "us", "is"))
+            uncounted = last in ("training", "education", "coursework") or plural
+            article = "" if uncounted else _article_for(label) + " "
             required = [f"Completion of {article}{label}."]
         out["summary"] = summary
         out["intro"] = intro
@@ -891,6 +989,59 @@ class _Drafter:
 
 
 _PEOPLE = ("patients", "residents", "clients", "customers")
+
+_AT_HOME = re.compile(r"\bown homes?\b|\bin-home\b|\bhome visits?\b|\bin (?:their|the) homes?\b")
+"""A setting text that says people are served in their own homes."""
+_FACILITY_PHRASE = re.compile(
+    r",?(?: (?:or|and))? (?:at|during|after) (?:every|each|the|a) (?:change of shifts?|shift "
+    r"change)\b|,? in (?:the )?facilit(?:y|ies)\b|,? on (?:the|your|each) (?:unit|floor|ward)s?\b",
+    re.IGNORECASE,
+)
+_IN_FACILITIES = re.compile(r",? in (?:the )?facilit(?:y|ies)\b", re.IGNORECASE)
+"""A duty's qualifier that only matters where some settings are people's homes."""
+_FACILITY = re.compile(
+    r"\bcall (?:lights?|bells?|buttons?)\b|\bnurses?[’']? stations?\b|\bunits?\b|\bwards?\b"
+    r"|\bshift changes?\b|\bchange of shifts?\b|\badmissions?\b|\b(?:front|reception) desk\b"
+    r"|\bwaiting rooms?\b|\bsupply rooms?\b",
+    re.IGNORECASE,
+)
+"""Things only a facility has: no client's home has call lights, units or a change of shift."""
+
+
+def without_facility(text: str) -> str:
+    """``text`` without what names facility things: a phrase ("at every change of shift", "in
+    facilities", "on the unit") is dropped, then a verb clause that still names one ("answer
+    call lights promptly"); a sentence left with nothing is dropped. For a setting where
+    people are visited in their own homes."""
+    kept = []
+    for sentence in _voice.split_sentences(text):
+        sentence = _FACILITY_PHRASE.sub("", sentence)
+        if not _FACILITY.search(sentence):
+            kept.append(sentence)
+            continue
+        parts = [p for p in verb_clauses(sentence) if not _FACILITY.search(p)]
+        if parts:
+            kept.append(_voice.finish(join_clauses(parts)))
+    return " ".join(kept)
+
+
+def verb_clauses(sentence: str) -> list[str]:
+    """A sentence cut where a new verb starts after a comma or "and": "Change linens, restock
+    supplies and answer call lights" → ["Change linens", "restock supplies", "answer call
+    lights"]."""
+    parts, start = [], 0
+    for m in re.finditer(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", sentence):
+        word = re.match(r"[a-z]+", sentence[m.end() :])
+        if word and _voice.base_form(word[0]) in _voice.VERBS:
+            parts.append(sentence[start : m.start()])
+            start = m.end()
+    parts.append(sentence[start:].rstrip("."))
+    return parts
+
+
+def join_clauses(parts: list[str]) -> str:
+    last = ", and " if any("," in p for p in parts[:-1]) else " and "
+    return ", ".join(parts[:-1]) + (last if len(parts) > 1 else "") + parts[-1]
 
 
 def json_text(data: Any) -> str:

@@ -16,6 +16,7 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
     ("education", "Required education level"),
     ("location.city", "City"),
     ("location.region", "State or region (e.g. CO)"),
+    ("location.country", "Country (ISO code, e.g. US)"),
     ("employment_type", "Employment type"),
     ("schedule", "Schedule (e.g. Day shift, 7a-3:30p)"),
     ("salary.min", "Lowest pay (a number; blank to skip)"),
@@ -101,3 +102,12 @@ def question_choices(guide: Guide, key: str) -> list[str]:
     if spec.kind == "education":
         return [c.slug for c in guide.education_choices()]
     return list(spec.choices)
+
+
+def default_country(region: str) -> str:
+    """The country ``jobgen init`` offers: US for a US state's code or name, else none."""
+    from .lint import US_STATES
+
+    key = region.strip().casefold()
+    states = {code.casefold() for code in US_STATES} | {n.casefold() for n in US_STATES.values()}
+    return "US" if key in states else ""

@@ -32,9 +32,9 @@ def test_generate_document_carries_posting_markdown_and_bytes():
 
 def test_docx_warnings_are_returned_by_generate_document_and_issued_by_generate(tmp_path):
     template = tmp_path / "t.md.j2"
-    template.write_text("# {{ posting.title }}\n\nA vertical tab: \x0b here.\n")
+    template.write_text("# {{ posting.title }}\n\nA non-character: \ufffe here.\n")
     document = jobgen.generate_document(values=VALUES, environ={}, fmt="docx", template=template)
-    assert document.warnings and "U+000B" in document.warnings[0]
+    assert document.warnings and "U+FFFE" in document.warnings[0]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         jobgen.generate(values=VALUES, environ={}, fmt="docx", template=template)

@@ -496,13 +496,13 @@ def test_lint_findings_are_recorded_without_changing_the_exit_status(
 
 def test_docx_warnings_are_recorded(runner: CliRunner, tmp_path: Path) -> None:
     template = tmp_path / "t.md.j2"
-    template.write_text("# {{ posting.title }}\x0b\n\n{{ posting.employer_name }}\n")
+    template.write_text("# {{ posting.title }}\ufffe\n\n{{ posting.employer_name }}\n")
     src = write_csv(tmp_path / "p.csv", [good(1)])
     out = tmp_path / "out"
     result = batch(runner, str(src), "-d", str(out), "-f", "md,docx", "--template", str(template))
     assert result.exit_code == 0, result.output
     [entry] = manifest(out)["postings"]
-    assert len(entry["warnings"]) == 1 and entry["warnings"][0].startswith("docx: removed U+000B")
+    assert len(entry["warnings"]) == 1 and entry["warnings"][0].startswith("docx: removed U+FFFE")
 
 
 # --------------------------------------------------------------------------- options and exit codes

@@ -511,11 +511,11 @@ def test_styles_are_found_by_name_not_by_localised_id(tmp_path: Path) -> None:
     assert first.style.name == "Heading 1"
 
 
-def test_readme_shows_the_word_document_picture() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "## Word documents" in readme
-    assert "](examples/posting-docx-page1.png)" in readme
-    assert "--reference-docx" in readme
+def test_docs_show_the_word_document_picture() -> None:
+    page = (ROOT / "docs" / "docx.md").read_text(encoding="utf-8")
+    assert "# Word documents" in page
+    assert "](../examples/posting-docx-page1.png)" in page
+    assert "--reference-docx" in page
     png = ROOT / "examples" / "posting-docx-page1.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -396,3 +396,14 @@ def test_every_unknown_csv_column_is_reported_at_once_with_its_closest_field(tmp
     assert "'Postal Code' (column 4, did you mean 'location.postal_code'?)" in message
     assert "'salary.mn' (column 5, did you mean 'salary.min'?)" in message
     assert not (tmp_path / "out").exists()
+
+
+def test_valid_through_without_date_posted_is_checked_against_the_default_date(guide):
+    with pytest.raises(UsageError, match="is before date_posted 2026-11-27"):
+        load_options(
+            guide,
+            setting="inpatient",
+            education="hs",
+            assignments=["valid_through=2026-11-01"],
+            environ={"SOURCE_DATE_EPOCH": "1795737600"},
+        )

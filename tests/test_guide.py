@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from jobgen.errors import GuideError, UsageError
-from jobgen.guide import guide_from_data, load_guide
+from jobgen.guide import MAX_SECTION_ITEMS, guide_from_data, load_guide
 
 
 def _lines(text: str) -> list[str]:
@@ -137,3 +139,34 @@ def test_guide_data_is_validated_strictly():
         guide_from_data({"format": "jobgen-guide/1", "sectons": []}, "g.yaml")
     with pytest.raises(GuideError, match="needs a 'responsibilities' section"):
         guide_from_data({"format": "jobgen-guide/1", "occupation": "X", "sections": []}, "g.yaml")
+
+
+def _guide_with_settings(count: int) -> dict:
+    import yaml
+
+    path = Path(__file__).resolve().parent.parent / "jobgen/guides/mental-health-technician.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for section in data["sections"]:
+        if section["kind"] == "settings":
+            extra = [{"name": f"Setting {i}", "description": "A place."} for i in range(count)]
+            section["items"] = section["items"] + extra
+    return data
+
+
+def test_a_section_may_list_up_to_500_items():
+    """Issue 18, item 4: a guide with more items than any occupation has is refused, with the
+    limit; up to the limit loads (and checking for repeated names is linear)."""
+    settings = next(s for s in _guide_with_settings(0)["sections"] if s["kind"] == "settings")
+    fill = MAX_SECTION_ITEMS - len(settings["items"])
+    guide = guide_from_data(_guide_with_settings(fill), "g.yaml")
+    assert len(next(s for s in guide.sections if s.kind == "settings").items) == 500
+    with pytest.raises(GuideError, match=r"has 20,\d+ items; a section may have up to 500"):
+        guide_from_data(_guide_with_settings(20_000), "g.yaml")
+
+
+def test_two_items_named_alike_are_refused():
+    data = _guide_with_settings(2)
+    settings = next(s for s in data["sections"] if s["kind"] == "settings")
+    settings["items"][-1]["name"] = "Setting 0"
+    with pytest.raises(GuideError, match="two items named like 'setting-0'"):
+        guide_from_data(data, "g.yaml")

@@ -27,6 +27,7 @@ from jobgen.guide_import import (
     guide_warnings,
     import_guide_file,
     import_guide_text,
+    without_facility,
 )
 from jobgen.render.markdown import render_markdown
 
@@ -574,6 +575,8 @@ def test_file_errors_name_the_file(tmp_path: Path) -> None:
 DATA = Path(__file__).parent / "data"
 CNA = DATA / "certified-nursing-assistant.txt"
 DENTAL = DATA / "dental-assistant.txt"
+AIDE = DATA / "home-health-aide.txt"
+PT_AIDE = DATA / "physical-therapy-aide.txt"
 """Two guides written for these tests: CNA in the built-in guide's shape, dental assistant with
 reworded headings ("About the Job", "What You'll Do", "Requirements", "Where They Work",
 "Training Options", "Moving Up", "Getting Started", "Final Thoughts")."""
@@ -640,7 +643,7 @@ CNA_VOICE = _voice.Voice.for_guide(
         ("CNAs help patients bathe and dress.", "Help {people} bathe and dress."),
         ("They take and record vital signs.", "Take and record vital signs."),
         ("A CNA serves meals, helps patients eat and records intake.", None),
-        ("Nursing assistants monitor each patient.", "Monitor each patient."),
+        ("Nursing assistants monitor each patient.", "Monitor each {person}."),
         ("Certified nursing assistants carry supplies.", "Carry supplies."),
         ("The CNA carries supplies.", "Carry supplies."),
         ("They also answer call lights.", "Answer call lights."),
@@ -886,7 +889,7 @@ def test_cna_draft_layer(cna: dict[str, Any]) -> None:
     assert settings["home-health-agencies"]["people"] == "clients"
     assert "people" not in settings["hospitals"]
     hospital = settings["hospitals"]
-    assert hospital["summary"] == "You will work in our hospital."
+    assert hospital["summary"] == ""  # the text says nothing more than "a hospital"
     assert hospital["environment"] == (
         "You work on medical, surgical and rehabilitation units alongside nurses. The pace is fast."
     )
@@ -900,13 +903,11 @@ def test_cna_draft_layer(cna: dict[str, Any]) -> None:
         "Prepare rooms for new admissions.",
     ]
     visits = settings["home-health-agencies"]
-    assert visits["responsibilities"]["observing-and-reporting-changes"].endswith(
-        "Take responsibility for reporting these changes to the nurse and documenting them in "
-        "the client’s chart. Report to a supervising nurse."
-    )
-    assert visits["duties"] == ["Help with personal care, light housekeeping and meals."]
+    assert "observing-and-reporting-changes" not in visits["responsibilities"]
+    # personal care and meals are guide duties already: only the new entry is kept
+    assert visits["duties"] == ["Help with light housekeeping."]
     assert settings["assisted-living-communities"]["duties"] == [
-        "Help with medication reminders, bathing and mobility.",
+        "Help with medication reminders and mobility.",
         "Take part in social activities.",
     ]
     education = t["education"]
@@ -998,7 +999,11 @@ def _postings(path: Path) -> tuple[Guide, dict[tuple[str, str], str]]:
     return guide, out
 
 
-@pytest.fixture(scope="module", params=[CNA, DENTAL], ids=["cna", "dental"])
+@pytest.fixture(
+    scope="module",
+    params=[CNA, DENTAL, PHARMACY, AIDE, PT_AIDE],
+    ids=["cna", "dental", "pharmacy", "home-health-aide", "pt-aide"],
+)
 def imported(request: pytest.FixtureRequest) -> tuple[Guide, dict[tuple[str, str], str]]:
     return _postings(request.param)
 
@@ -1103,3 +1108,199 @@ def test_the_cna_guide_with_reworded_headings_keeps_every_section(cna: dict[str,
     assert [s["items"] for s in reworded["sections"]] == [s["items"] for s in cna["sections"]]
     assert reworded["tailoring"] == cna["tailoring"]
     assert guide_warnings(guide_from_data(reworded, "reworded.txt")) == ()
+
+
+# --------------------------------------------------------------------------- postings read whole
+
+
+def _body(md: str) -> str:
+    """What the guide's tailoring wrote: the posting without the employer's own answers."""
+    body = md.split("## Position summary\n", 1)[1].split("## Equal opportunity", 1)[0]
+    return body.split("## Compensation and benefits", 1)[0] + body.split("## Where this", 1)[-1]
+
+
+@pytest.mark.parametrize("path", [CNA, DENTAL, PHARMACY, AIDE, PT_AIDE], ids=lambda p: p.stem)
+def test_a_settings_duty_is_written_whole_never_base_plus_setting_sentence(path: Path) -> None:
+    t = import_guide_file(path)["tailoring"]
+    for setting in t["settings"].values():
+        for slug, duty in setting.get("responsibilities", {}).items():
+            text = duty["text"] if isinstance(duty, dict) else duty
+            base = t["responsibilities"][slug]
+            # a setting sentence appended to the guide's duty would add a sentence
+            sentences = _voice.split_sentences
+            assert len(sentences(text)) <= len(sentences(base)), (slug, text)
+
+
+def test_a_settings_duties_say_only_what_the_responsibilities_do_not() -> None:
+    _guide, postings = _postings(CNA)
+    visits = postings[("home-health-agencies", "state-approved-cna-training-programs")]
+    assert "Report to a supervising nurse" not in visits  # the reporting duty says it
+    assert _bullets(visits, "## What you will do")[-1] == "Help with light housekeeping."
+    assert "personal care, light housekeeping" not in visits
+
+
+def test_one_word_for_the_people_served_in_every_posting(
+    imported: tuple[Guide, dict[tuple[str, str], str]],
+) -> None:
+    guide, postings = imported
+    words = ("patient", "resident", "client", "customer")
+    for (setting, _education), md in postings.items():
+        st = guide.tailoring.settings[setting]
+        own = (st.people or guide.tailoring.people or "patients")[:-1]
+        text = re.sub(
+            r"\b(?:are|be|stay|remain) patient\b|customer service", "", _body(md), flags=re.I
+        )
+        for word in words:
+            if word != own:
+                found = re.search(rf"\b{word}s?\b|\b{word}[’']s\b", text, re.IGNORECASE)
+                assert found is None, (setting, word, found and text[found.start() - 60 :][:120])
+
+
+def test_person_is_the_singular_of_the_settings_word() -> None:
+    _guide, postings = _postings(CNA)
+    visits = postings[("home-health-agencies", "state-approved-cna-training-programs")]
+    assert "Small changes in a client’s condition matter" in visits
+    assert "documenting them in the client’s chart" in visits
+    home = postings[
+        ("nursing-homes-and-long-term-care-facilities", "state-approved-cna-training-programs")
+    ]
+    assert "Small changes in a resident’s condition matter" in home
+
+
+def test_without_facility_drops_what_only_a_facility_has() -> None:
+    assert (
+        without_facility(
+            "Change bed linens, restock supplies, answer call lights promptly and follow "
+            "infection-control procedures."
+        )
+        == "Change bed linens, restock supplies and follow infection-control procedures."
+    )
+    assert without_facility("Give reports to nurses at every change of shift.") == (
+        "Give reports to nurses."
+    )
+    assert without_facility("Answer call lights. Wash your hands.") == "Wash your hands."
+    assert without_facility("Help clients bathe.") == "Help clients bathe."
+
+
+@pytest.mark.parametrize(
+    ("path", "home", "facility"),
+    [
+        (CNA, "home-health-agencies", "hospitals"),
+        (AIDE, "home-health-care-agencies", "assisted-living-facilities"),
+        (AIDE, "hospice-programs", "group-homes"),
+    ],
+)
+def test_a_setting_in_peoples_own_homes_names_no_facility_things(
+    path: Path, home: str, facility: str
+) -> None:
+    _guide, postings = _postings(path)
+    for (setting, _education), md in postings.items():
+        body = _body(md).lower()
+        if setting == home:
+            for thing in ("call light", "change of shift", "in facilities"):
+                assert thing not in body, (setting, thing)
+    in_home = next(md for (s, _e), md in postings.items() if s == home)
+    elsewhere = next(md for (s, _e), md in postings.items() if s == facility)
+    assert "call lights" in elsewhere  # the guide's duty, whole, where it applies
+    assert "follow infection-control" in in_home  # the rest of that duty stays
+
+
+def test_growth_paths_name_one_role_each_addressed_to_you(
+    imported: tuple[Guide, dict[tuple[str, str], str]],
+) -> None:
+    _guide, postings = imported
+    for md in postings.values():
+        for path in _bullets(md, "## Where this role can lead"):
+            found = re.search(r"\bbecome (?!an? |the )(?:[a-z-]+ ){0,3}[a-z]+s\b", path)
+            assert found is None, path
+    _guide, cna = _postings(CNA)
+    md = next(iter(cna.values()))
+    assert (
+        "With experience, you can become a restorative aide, a medication aide (where the state "
+        "allows it), or a CNA in hospice, memory care or rehabilitation units."
+    ) in md
+    _guide, aide = _postings(AIDE)
+    md = next(iter(aide.values()))
+    assert "you can become a care coordinator, who schedules visits and matches aides" in md
+    assert "become a certified nursing assistant (CNA), who works in hospitals" in md
+
+
+def test_a_setting_summary_only_when_the_text_says_something(
+    imported: tuple[Guide, dict[tuple[str, str], str]],
+) -> None:
+    guide, postings = imported
+    for (setting, _education), md in postings.items():
+        summary = md.split("## Position summary\n", 1)[1].split("\n## ", 1)[0]
+        assert "You will work in our" not in summary
+        item = next(i for i in guide.settings if i.slug == setting)
+        assert item.description not in summary  # never the guide's own third-person text
+    _guide, cna = _postings(CNA)
+    visits = cna[("home-health-agencies", "state-approved-cna-training-programs")]
+    assert "You will visit clients in their own homes." in visits
+
+
+def test_the_people_served_stay_they_after_being_named() -> None:
+    t = import_guide_file(AIDE)["tailoring"]
+    assert "so they can live safely at home" in t["summary"]
+    assert "the care you gave" in t["responsibilities"]["reporting-to-the-nurse"]
+
+
+def test_a_facility_setting_drops_the_in_facilities_qualifier_and_plural_levels_take_no_a() -> None:
+    _guide, postings = _postings(AIDE)
+    for (setting, education), md in postings.items():
+        assert "in facilities" not in md, setting
+        assert "Completion of a community college courses" not in md, education
+    assisted = postings[("assisted-living-facilities", "community-college-courses")]
+    assert "answer call lights promptly, and follow infection-control steps" in assisted
+    assert "- Completion of community college courses." in assisted
+
+
+def test_a_clinic_hospital_and_home_guide_reads_as_written() -> None:
+    t = import_guide_file(PT_AIDE)["tailoring"]
+    # "their" is the therapists' here, not the reader's
+    assert "so that physical therapists can spend their time with {people}" in t["summary"]
+    settings = t["settings"]
+    assert settings["outpatient-clinics"]["schedule"][1] == {
+        "text": "Clinics are usually open early mornings and evenings."
+    }
+    assert settings["hospitals"]["duties"] == [
+        "Help {people} who are recovering from strokes and surgery.",
+        "Move {people} between their rooms and the therapy gym.",  # not a list of things
+    ]
+    home = settings["home-health"]
+    assert home["label"] == "home health team"  # "In our home health team"
+    assert home["responsibilities"]["clerical-work"] == (
+        "Answer phones, schedule appointments and file insurance forms."  # no front desk
+    )
+
+
+@pytest.mark.parametrize(
+    ("guide_says", "posting_says"),
+    [
+        ("Update patient charts and records.", "Update {person} charts and records."),
+        ("Check the patient’s chart.", "Check the {person}’s chart."),
+        ("A client may call.", "A {person} may call."),
+        ("Stay patient and kind.", "Stay patient and kind."),  # the quality, not the person
+        ("Keep a friendly, patient manner.", "Keep a friendly, patient manner."),
+    ],
+)
+def test_one_of_the_people_served_becomes_person(guide_says: str, posting_says: str) -> None:
+    assert CNA_VOICE.people_word(guide_says) == posting_says
+
+
+def test_a_setting_sentence_does_not_repeat_the_duties_it_lists() -> None:
+    t = import_guide_file(CNA)["tailoring"]
+    home = t["settings"]["nursing-homes-and-long-term-care-facilities"]
+    # "help with bathing, dressing and meals" is what the duties already say
+    assert home["environment"] == (
+        "You care for the same {people} day after day and get to know each {person}’s routines "
+        "and preferences."
+    )
+
+
+def test_a_duty_named_for_facility_rooms_says_the_home_in_peoples_homes() -> None:
+    _guide, postings = _postings(CNA)
+    visits = postings[("home-health-agencies", "state-approved-cna-training-programs")]
+    assert "**Keeping the Home Safe and Clean:** Change bed linens, restock supplies and" in visits
+    hospital = postings[("hospitals", "state-approved-cna-training-programs")]
+    assert "**Keeping Rooms Safe and Clean:**" in hospital

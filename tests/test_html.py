@@ -204,9 +204,11 @@ def test_the_writer_checks_hrefs_again():
     )
 
 
-def test_images_show_their_description_not_a_remote_picture():
+def test_images_are_links_named_by_their_description_not_a_remote_picture():
     body = markdown_to_html("Logo: ![Acme *logo*](https://tracker.example/pixel.png)\n")
-    assert body == "<p>Logo: Acme logo</p>\n"
+    assert body == '<p>Logo: <a href="https://tracker.example/pixel.png">Acme logo</a></p>\n'
+    body = markdown_to_html("[See ![logo](https://x.example/l.png)](https://x.example)\n")
+    assert body == '<p><a href="https://x.example">See logo</a></p>\n'  # no link in a link
 
 
 def test_javascript_apply_link_is_refused(guide, runner, tmp_path):
@@ -233,11 +235,14 @@ def test_page_needs_what_json_ld_needs_unless_structured_data_is_off(guide):
         guide, load_options(guide, values={"setting": "in", "education": "hs"}, environ={})
     )
     with pytest.raises(ValidationError) as exc:
-        render(posting, "html")
+        render(posting, "jsonld")
     assert exc.value.source == "employer.name"
     draft = page_of(render_html(render_markdown(posting), posting, structured_data=False))
     assert draft.all("script") == []
     assert draft.one("title")["text"] == "Mental Health Technician"
+    # render() makes the page all the same, without JSON-LD, and says why (issue 18, item 14)
+    with pytest.warns(UserWarning, match="no JSON-LD.*employer.name"):
+        assert page_of(render(posting, "html")).all("script") == []
 
 
 def test_html_is_deterministic(guide):
@@ -289,3 +294,19 @@ def test_any_employer_name_prints_literally_and_round_trips(guide, name):
     assert hrefs == ["https://riverside.example/jobs/1", "mailto:jobs@riverside.example"]
     assert page.all("strong")[0]["text"].startswith(f"{written} · Denver, CO")
     assert json.loads(page.one("script")["text"])["hiringOrganization"]["name"] == written
+
+
+def test_a_templates_image_becomes_a_link_not_a_remote_fetch(guide, tmp_path):
+    """Issue 18, item 11: an <img> on a posting page would load (and track) from elsewhere."""
+    template = tmp_path / "t.md.j2"
+    template.write_text(
+        "# {{ posting.title }}\n\n![Our team](http://tracker.example/pixel.png) "
+        "![](https://cdn.example/logo.png)\n"
+    )
+    page = page_of(render(make(guide), "html", template=template))
+    assert page.all("img") == []
+    links = [(a["attrs"]["href"], a["text"]) for a in page.all("a")]
+    assert links == [
+        ("http://tracker.example/pixel.png", "Our team"),
+        ("https://cdn.example/logo.png", "https://cdn.example/logo.png"),
+    ]

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import pty
 import re
 import select
+import shutil
+import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -87,6 +93,7 @@ def test_init_on_a_terminal_asks_reasks_and_writes_a_file_that_renders(tmp_path)
         ("Required education level", "bachelor"),
         ("City", "Madison"),
         ("State or region", "WI"),
+        ("Country (ISO code, e.g. US) [US]", ""),  # a US state: US is the default
         ("Employment type", "part time"),
         ("Schedule", "Weekdays 9-5"),
         ("Lowest pay", "twenty"),  # not a number: re-asked
@@ -111,7 +118,13 @@ def test_init_on_a_terminal_asks_reasks_and_writes_a_file_that_renders(tmp_path)
     assert "name: Lakeside Clinic" in text and "setting: outpatient-clinics" in text
     assert "min: 22" in text and "max: 27.50" in text and "period: hour" in text
     assert "employment_type: part-time" in text
+    assert "country: US" in text
     from click.testing import CliRunner
+
+    for fmt in ("html", "jsonld"):  # the answered file publishes as it is (issue 18, item 14)
+        published = CliRunner().invoke(cli, ["render", "-e", str(out), "-f", fmt])
+        assert published.exit_code == 0, published.output
+        assert "Lakeside Clinic" in published.stdout and "warning" not in published.stderr
 
     rendered = CliRunner().invoke(cli, ["render", "-e", str(out)])
     assert rendered.exit_code == 0, rendered.output
@@ -160,3 +173,45 @@ def test_preview_on_a_terminal(tmp_path, no_color):
         proc.kill()
         os.close(master)
     assert ("\x1b[" in screen) is (not no_color)
+
+
+@pytest.mark.skipif(shutil.which("less") is None, reason="needs less (apt-get install less)")
+@pytest.mark.parametrize("less_env", [None, "-X"])
+def test_preview_in_less_shows_styles_not_escape_codes(tmp_path, less_env):
+    """Issue 18, item 12: the real pager, on a real (pseudo-)terminal of 80x24. Without -R,
+    less shows an escape code as the letters ESC[1m, and the posting is unreadable."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PAGER", "LESS", "NO_COLOR")}
+    env.update(PYTHONPATH=str(ROOT), TERM="xterm", LESSHISTFILE="-")
+    if less_env is not None:
+        env["LESS"] = less_env
+    pid, master = pty.fork()
+    if pid == 0:  # the child: its terminal is the pty
+        os.chdir(tmp_path)
+        os.execvpe(
+            sys.executable,
+            [sys.executable, "-m", "jobgen", "preview", "-s", "in", "-E", "hs"],
+            env,
+        )
+    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    seen: list[str] = []
+    try:
+        screen = _read_until(master, "What you will do", seen)
+        time.sleep(0.5)  # the rest of the first page
+        while select.select([master], [], [], 0.2)[0]:
+            screen += os.read(master, 65536).decode("utf-8", "replace")
+        os.write(master, b"q")
+        deadline = time.monotonic() + 20
+        while (done := os.waitpid(pid, os.WNOHANG))[0] == 0:
+            assert time.monotonic() < deadline, "less did not quit on q"
+            with contextlib.suppress(OSError):  # keep the terminal drained; EIO once it closed
+                while select.select([master], [], [], 0.1)[0]:
+                    os.read(master, 65536)
+        status = done[1]
+    finally:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(master)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert "ESC[" not in screen and "^[" not in screen, screen
+    assert "\x1b[1m" in screen or "\x1b[1;" in screen  # the styles reach the terminal

@@ -27,6 +27,8 @@ CHECK = textwrap.dedent(
     out["reference_docx"] = str(default_reference_path())
     data = jobgen.generate(setting="inpatient", education="associate", fmt="docx", environ={})
     out["docx_magic"] = data[:2].decode()
+    from jobgen.starter import starter_yaml
+    out["starter_first_line"] = starter_yaml(guide).splitlines()[0]
     print(json.dumps(out))
     """
 )
@@ -72,3 +74,14 @@ def test_wheel_carries_the_default_reference_docx(installed):
     module = Path(str(installed["module"]))
     assert Path(str(installed["reference_docx"])) == module.parent / "templates" / "reference.docx"
     assert installed["docx_magic"] == "PK"
+
+
+def test_wheel_carries_the_schemas_that_init_points_editors_at(installed):
+    module = Path(str(installed["module"]))
+    first = str(installed["starter_first_line"])
+    assert first.startswith("# yaml-language-server: $schema=file://")
+    schema = Path(first.partition("file://")[2])
+    assert schema == module.parent / "schemas" / "employer.schema.json"
+    assert schema.read_text(encoding="utf-8") == (ROOT / "schemas" / schema.name).read_text(
+        encoding="utf-8"
+    )

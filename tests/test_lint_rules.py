@@ -164,6 +164,7 @@ def test_other_conflicting_hours(sentence: str) -> None:
     [
         # the setting's hours, not this hire's
         DAY_SHIFT + "The unit is staffed 24 hours a day. Patients need 24-hour care.\n",
+        DAY_SHIFT + "You work closely with patients who require 24-hour care and support.\n",
         DAY_SHIFT + "You get weekends and holidays off; no nights.\n",
         DAY_SHIFT + "- Night-shift differential of $3.00 an hour\n",
         # no restricted schedule stated: shift words alone are fine

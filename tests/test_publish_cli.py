@@ -57,14 +57,28 @@ def test_jsonld_with_placeholder_employer_exits_1_naming_the_field(runner, tmp_p
     assert not out.exists()
 
 
-@pytest.mark.parametrize("fmt", ["jsonld", "html"])
-def test_on_site_posting_without_location_exits_1(runner, fmt):
+def test_on_site_posting_without_location_exits_1_for_jsonld(runner):
     result = runner.invoke(
-        cli, ["render", "-s", "in", "-E", "hs", "--set", "employer.name=Acme", "-f", fmt]
+        cli, ["render", "-s", "in", "-E", "hs", "--set", "employer.name=Acme", "-f", "jsonld"]
     )
     assert result.exit_code == 1
     assert "location.city (or location.region) and location.country are not set" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_posting_without_a_country_still_becomes_html(runner):
+    """Issue 18, item 14: the page is made without JSON-LD, and a warning says what Google
+    needs."""
+    result = runner.invoke(
+        cli,
+        ["render", "-s", "in", "-E", "hs", "--set", "employer.name=Acme", "--set",
+         "location.city=Denver", "--set", "location.region=CO", "-f", "html"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "<h1>" in result.stdout and "application/ld+json" not in result.stdout
+    assert "warning: the page has no JSON-LD" in result.stderr
+    assert "location.country is not set" in result.stderr
+    assert "--set location.country=US" in result.stderr
 
 
 def test_remote_posting_from_flags(runner):

@@ -842,7 +842,7 @@ class TestTemplates:
     def test_output_bombs_are_bounded(self, runner, tmp_path, expression):
         t = template(tmp_path, "# T\n\n" + expression + "\n")
         result, out = render_to(runner, tmp_path, *BASE, "--template", str(t))
-        err = failed(result, 1, f"{t}:3: the template went past a limit:", "README")
+        err = failed(result, 1, f"{t}:3: the template went past a limit:", "docs/safety.md")
         assert len(err) < 1_000
         assert list(out.iterdir()) == []
 
@@ -862,7 +862,74 @@ class TestTemplates:
         failed(
             runner.invoke(cli, [*BASE, "--template", str(t)]),
             1,
-            f"more than {MAX_STEPS:,} loop iterations and calls",
+            f"{t}:2: the template went past a limit",
+            f"more than {MAX_STEPS:,} steps of work",
+        )
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            # list and dict literals holding a long text many times over (item 3 of issue 18)
+            '{% set s = "x" * 999999 %}{% set a = [s, s, s] %}{{ a|length }}',
+            '{% set s = "x" * 999999 %}{% set a = (s, s) %}{{ a|length }}',
+            '{% set s = "x" * 999999 %}{% set d = {1: s, 2: s} %}{{ d|length }}',
+            '{% set s = "x" * 600000 %}{{ [[s], [s]]|length }}',
+        ],
+    )
+    def test_literals_count_what_they_hold(self, runner, tmp_path, text):
+        t = template(tmp_path, "# T\n" + text + "\n")
+        failed(
+            runner.invoke(cli, [*BASE, "--template", str(t)]),
+            1,
+            f"{t}:2: the template went past a limit",
+            "a literal, slice or comparison makes a value of more than 1,000,000",
+        )
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            '{% for i in range(20) %}{{ ("x" * 100000)|wordwrap(1)|length }}{% endfor %}',
+            '{% set s = "ab " * 333333 %}{% for i in range(300) %}{{ s|wordcount }}{% endfor %}',
+            '{% set s = "ab " * 333333 %}{% for i in range(300) %}'
+            "{{ s|upper|title|length }}{% endfor %}",
+            '{% set s = "ab " * 333333 %}{% for i in range(3000) %}{{ s[1:]|length }}{% endfor %}',
+            '{% set s = "ab " * 333333 %}{% for i in range(3000) %}{{ s in s }}{% endfor %}',
+            '{% set s = "ab " * 333333 %}{% for i in range(3000) %}'
+            "{% set t %}{{ s }}{% endset %}{% endfor %}",
+        ],
+    )
+    def test_work_on_long_texts_counts_against_the_budget(self, runner, tmp_path, text):
+        t = template(tmp_path, "# T\n" + text + "\n")
+        failed(
+            runner.invoke(cli, [*BASE, "--template", str(t)]),
+            1,
+            f"{t}:2: the template went past a limit",
+            f"more than {MAX_STEPS:,} steps of work",
+        )
+
+    def test_the_cpu_backstop_names_the_template(self, runner, tmp_path, monkeypatch):
+        """Whatever the step count misses, a rendering stops after MAX_SECONDS of CPU (set to 0
+        here, so the first look at the clock, after 64 steps, stops it)."""
+        import jobgen.render.markdown as markdown
+
+        monkeypatch.setattr(markdown, "MAX_SECONDS", 0.0)
+        t = template(tmp_path, "# T\n{% for i in range(1000) %}{{ i }}{% endfor %}\n")
+        failed(
+            runner.invoke(cli, [*BASE, "--template", str(t)]),
+            1,
+            f"{t}:2: the template went past a limit",
+            "the template ran for more than 0 seconds of CPU time",
+        )
+
+    def test_ordinary_filters_on_posting_text_stay_within_the_budget(self, runner, tmp_path):
+        t = template(
+            tmp_path,
+            "# {{ posting.title|upper }}\n{% set text = posting.summary|join(' ') %}"
+            "{% for i in range(200) %}{{ text|wordwrap(20)|wordcount }} "
+            "{{ text|title|truncate(30) }} {{ [i, i * 2]|join(',') }}\n{% endfor %}",
+        )
+        assert "MENTAL HEALTH TECHNICIAN" in succeeded(
+            runner.invoke(cli, [*BASE, "--template", str(t)])
         )
 
     @pytest.mark.parametrize(
@@ -887,15 +954,31 @@ class TestTemplates:
         failed(result, 1, f"{t}: the template's output has the lone surrogate U+D800 on line 3")
         assert list(out.iterdir()) == []
 
-    def test_control_characters_a_template_prints_are_removed_from_docx(self, runner, tmp_path):
-        import docx
-
-        t = template(tmp_path, "# T\n\n{{ 'a\\x00b\\x0bc' }}\n")
-        out = tmp_path / "p.docx"
-        result = runner.invoke(cli, [*BASE, "--template", str(t), "-o", str(out)])
-        assert result.exit_code == 0
-        assert "warning: removed U+0000 (NUL), U+000B (vertical tab)" in result.stderr
-        assert [p.text for p in docx.Document(str(out)).paragraphs][-1] == "abc"
+    @pytest.mark.parametrize(
+        ("command", "fmt"),
+        [
+            ("render", "md"),
+            ("render", "html"),
+            ("render", "jsonld"),
+            ("render", "docx"),
+            ("render", "json"),
+            ("preview", None),
+        ],
+    )
+    @pytest.mark.parametrize("escape", ["\\x1b]0;PWNED\\x07", "a\\x00b\\x0bc", "\\x9b31m", "x\\ry"])
+    def test_control_characters_a_template_prints_reach_no_format(
+        self, runner, tmp_path, command, fmt, escape
+    ):
+        """Issue 18, item 10: a terminal obeys escapes in piped preview or render output."""
+        t = template(tmp_path, "# T\n\nBefore {{ '" + escape + "' }} after.\n")
+        args = ["preview", "-s", "inpatient", "-E", "associate"] if command == "preview" else BASE
+        args = [*args, "--template", str(t)] + (["-f", fmt] if fmt else [])
+        result = runner.invoke(cli, args)
+        if fmt == "json":  # the posting's data: no template is involved
+            assert result.exit_code == 0 and "PWNED" not in result.stdout
+            return
+        failed(result, 1, f"{t}: the template's output has the control character U+00", "line 3")
+        assert result.stdout == ""
 
     def test_ordinary_templates_still_work(self, runner, tmp_path):
         t = template(

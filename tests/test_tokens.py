@@ -71,11 +71,11 @@ def test_only_safe_links_are_links_and_raw_html_is_text() -> None:
     )
     assert isinstance(paragraph, Paragraph)
     links = [run.link for run in paragraph.inlines if isinstance(run, Run) and run.link]
-    assert links == ["https://ok.example"]
+    assert links == ["https://ok.example", "https://tracker.example/p.png"]
     text = plain_text(paragraph.inlines)
     assert "[js](javascript:alert(1))" in text and "[rel](/x)" in text
     assert "<b>hi</b>" in text
-    assert text.endswith(" logo")  # an image is its description
+    assert text.endswith(" logo")  # an image is a link to it, named by its description
 
 
 def test_quotes_code_and_rules() -> None:

@@ -33,6 +33,12 @@ class Line:
     text: str
     level: int = 0
     block: int = 0
+    label: int = 0  # length of a bold lead-in label ("**Lead Technician:** You ..."), a name
+
+    @property
+    def body(self) -> str:
+        """The text after its lead-in label."""
+        return self.text[self.label :]
 
 
 @dataclass(frozen=True)
@@ -101,20 +107,32 @@ def _without_front_matter(text: str) -> str:
     return text
 
 
-def _source_lines(inlines: Sequence[Inline]) -> Iterator[tuple[str, bool]]:
-    """``(plain text, all bold)`` for each source line of a heading or paragraph."""
+def _source_lines(inlines: Sequence[Inline]) -> Iterator[tuple[str, bool, str]]:
+    """``(plain text, all bold, bold lead-in)`` for each source line of a heading or paragraph;
+    the lead-in is the bold text the line starts with."""
     parts: list[str] = []
     bold: list[bool] = []  # for each run with words, whether it is bold
+    lead = ""
     for inline in inlines:
         if not isinstance(inline, Run):  # a line break
-            yield "".join(parts), bool(bold) and all(bold)
-            parts, bold = [], []
+            yield "".join(parts), bool(bold) and all(bold), lead
+            parts, bold, lead = [], [], ""
             continue
         text = _TABLE_BAR.sub(" ", _URL.sub(" ", inline.text))
         parts.append(text)
         if text.strip():
             bold.append(inline.bold)
-    yield "".join(parts), bool(bold) and all(bold)
+            if all(bold):
+                lead = "".join(parts)
+    yield "".join(parts), bool(bold) and all(bold), lead
+
+
+def _label_length(text: str, lead: str) -> int:
+    """How much of ``text`` is a bold label ending in ":" with more text after it."""
+    label = " ".join(lead.split())
+    if label.endswith(":") and len(label) < len(text) and text.startswith(label):
+        return len(label)
+    return 0
 
 
 def _pseudo_heading(text: str, bold: bool) -> bool:
@@ -128,17 +146,18 @@ class _Walk:
 
     def add(self, inlines: Sequence[Inline], first: int, kind: LineKind, level: int = 0) -> None:
         self.block += 1
-        for offset, (raw, bold) in enumerate(_source_lines(inlines)):
+        for offset, (raw, bold, lead) in enumerate(_source_lines(inlines)):
             text = " ".join(raw.split())
             if not text:
                 continue
-            line_kind, line_level = kind, level
+            line_kind, line_level, label = kind, level, _label_length(text, lead)
             if kind == "text" and _BULLET.match(text):
                 self.block += 1  # a "• item" line of a plain-text posting
                 line_kind, text = "item", _BULLET.sub("", text)
             elif kind == "text" and _pseudo_heading(text, bold):
                 line_kind, line_level, text = "heading", 4, text.rstrip(":").strip()
-            self.lines.append(Line(first + offset, line_kind, text, line_level, self.block))
+            number = first + offset
+            self.lines.append(Line(number, line_kind, text, line_level, self.block, label))
             if line_kind != kind:
                 self.block += 1
 

@@ -78,12 +78,9 @@ def gender_word_lists() -> WordLists:
     masculine = string_list(data, "masculine", source)
     feminine = string_list(data, "feminine", source)
     hyphenated = tuple(w for w in masculine + feminine if "-" in w)
-    phrases = []
-    for phrase in string_list(data, "not_counted", source):
-        tokens = tuple(coded_tokens(phrase.replace("*", "_STAR_"), hyphenated))
-        if not tokens:
-            raise ValidationError(f"not_counted: {phrase!r} holds no word", source=source)
-        phrases.append(tuple(t.replace("_star_", "*") for t in tokens))
+    phrases = [_phrase_tokens(p, hyphenated) for p in string_list(data, "not_counted", source)]
+    if not all(phrases):
+        raise ValidationError("not_counted: every entry needs a word", source=source)
     people = string_list(data, "people_words", source)
     return WordLists(masculine, feminine, tuple(phrases), people)
 
@@ -99,6 +96,17 @@ def coded_tokens(text: str, hyphenated: tuple[str, ...]) -> Iterator[str]:
             yield from (part for part in word.split("-") if part)
         else:
             yield word
+
+
+def _phrase_tokens(phrase: str, hyphenated: tuple[str, ...]) -> tuple[str, ...]:
+    """A phrase as the tokens a text gives, a word's trailing "*" kept on its last token."""
+    tokens: list[str] = []
+    for word in phrase.split():
+        parts = list(coded_tokens(word.rstrip("*"), hyphenated))
+        if parts and word.endswith("*"):
+            parts[-1] += "*"
+        tokens += parts
+    return tuple(tokens)
 
 
 def gender_verdict(masculine: int, feminine: int) -> str:
@@ -161,7 +169,8 @@ def coding_of(doc: Document) -> GenderCoding:
     for block in doc.blocks():
         if block[0].kind == "heading":
             continue
-        tokens = [(t, line.number) for line in block for t in coded_tokens(line.text, hyphenated)]
+        # a bold lead-in label ("**Lead Technician:**") names a thing, like a heading
+        tokens = [(t, line.number) for line in block for t in coded_tokens(line.body, hyphenated)]
         skip = _not_counted([t for t, _ in tokens], lists)
         for index, (word, number) in enumerate(tokens):
             if index in skip:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .facts import SEVERITIES, Finding, Severity
-from .gender import GenderCoding, word_summary
+from .gender import GenderCoding
 from .text import Readability
 
 
@@ -35,19 +35,14 @@ class LintReport:
 
 
 def format_report(report: LintReport, source: str = "-") -> str:
-    """The human-readable report: one ``source:line: severity: message [rule]`` per finding."""
+    """The human-readable report: one ``source:line: severity: message [rule]`` per finding,
+    then the readability scores, the word count and the totals. The gender-coding balance is
+    in :meth:`LintReport.to_dict` only: a masculine verdict is a finding, anything else is not
+    news to a reader."""
     out = []
     for f in report.findings:
         where = f"{source}:{f.line}" if f.line is not None else source
         out.append(f"{where}: {f.severity}: {f.message} [{f.rule}]")
-    g = report.gender_coding
-    out.append(
-        f"gender coding: {g.verdict} (masculine {len(g.masculine)}"
-        + (f": {word_summary(g.masculine)}" if g.masculine else "")
-        + f"; feminine {len(g.feminine)}"
-        + (f": {word_summary(g.feminine)}" if g.feminine else "")
-        + ")"
-    )
     if report.readability is not None:
         r = report.readability
         out.append(

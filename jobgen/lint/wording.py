@@ -184,6 +184,12 @@ _MENTION = {
     for kind, words in _HOURS.items()
 }
 _NEGATED = re.compile(r"\b(?:no|not|never|without|free of)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
+# "24-hour care", "overnight programs": the setting's hours, not this hire's
+_OF_THE_SETTING = re.compile(
+    r"[\s-]*(?:care|support|supervision|treatment|monitoring|nursing|staffing|services?"
+    r"|facilit\w*|units?|programs?|settings?|crisis|hotline|line)\b",
+    re.IGNORECASE,
+)
 _NOT_THIS_HIRES_HOURS = re.compile(r"\bdifferential|\bpremium\b|\bstaffed\b", re.IGNORECASE)
 
 
@@ -195,7 +201,8 @@ def _conflicts(text: str, ruled_out: frozenset[str]) -> list[str]:
     for kind in ruled_out:
         for match in _MENTION[kind].finditer(text):
             group = "a" if match.group("a") else "b"
-            if not _NEGATED.search(text[: match.start(group)]):
+            negated = _NEGATED.search(text[: match.start(group)])
+            if not negated and not _OF_THE_SETTING.match(text, match.end(group)):
                 words.append((match.start(group), match.group(group)))
     return [word for _, word in sorted(words)]
 

@@ -99,8 +99,17 @@ def render_document(
         return Rendered(posting, fmt, result.data, markdown, result.warnings)
     if fmt == "html":
         from .html import render_html
+        from .jsonld import MissingForGoogle
 
-        return Rendered(posting, fmt, render_html(markdown, posting), markdown)
+        try:
+            return Rendered(posting, fmt, render_html(markdown, posting), markdown)
+        except MissingForGoogle as exc:  # a page all the same, without the structured data
+            page = render_html(markdown, posting, structured_data=False)
+            note = (
+                f"the page has no JSON-LD, so Google for Jobs will not list it: {exc.source}: "
+                f"{exc.message}" + (f" ({exc.hint})" if exc.hint else "")
+            )
+            return Rendered(posting, fmt, page, markdown, (note,))
     if fmt == "jsonld":
         from .jsonld import render_jsonld
 
@@ -126,6 +135,7 @@ def render(
 
         from .docx import DocxWarning
 
+        category = DocxWarning if fmt == "docx" else UserWarning
         for message in document.warnings:
-            warnings.warn(message, DocxWarning, stacklevel=2)
+            warnings.warn(message, category, stacklevel=2)
     return document.data

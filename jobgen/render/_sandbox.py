@@ -61,6 +61,52 @@ def _check_value(value: Any, what: str) -> Any:
     return value
 
 
+_CHARS_PER_STEP = 128
+"""Characters or items a call, filter or operator may read or make per step of the budget: a
+step is a few microseconds, and most string work runs in C at a few nanoseconds a character."""
+_SLOW_FILTERS = {
+    "wordwrap": 4,
+    "sort": 4,
+    "urlize": 8,
+    "unique": 16,
+    "title": 16,
+    "striptags": 32,
+    "wordcount": 32,
+    "batch": 64,
+    "pprint": 64,
+    "join": 64,
+    "groupby": 64,
+    "dictsort": 64,
+    "map": 64,
+    "select": 64,
+    "reject": 64,
+    "selectattr": 64,
+    "rejectattr": 64,
+    "xmlattr": 64,
+    "urlencode": 64,
+}
+"""Filters that work in Python, character by character or item by item: characters or items
+per step, from their measured cost (``wordwrap(1)`` takes about 1.3 microseconds a character)."""
+
+
+def _charge(size: int, per_step: int = _CHARS_PER_STEP) -> None:
+    """Spend one step, plus one for every ``per_step`` characters or items of ``size``."""
+    _spend(1 + size // per_step)
+
+
+def _made(value: Any) -> Any:
+    """A value a template made without a call (a list, tuple or dict literal, a slice, the
+    operands of a comparison): checked against MAX_VALUE and charged by its size."""
+    size = _size(value)
+    if size > MAX_VALUE:
+        raise TemplateLimitError(
+            f"a literal, slice or comparison makes a value of more than {MAX_VALUE:,} "
+            "characters or items"
+        )
+    _charge(size)
+    return value
+
+
 _HUGE_WIDTH = re.compile(r"\d{7,}")
 _MULTIPLYING = frozenset(
     {"center", "expandtabs", "format", "format_map", "indent", "join", "ljust", "replace"}
@@ -69,11 +115,11 @@ _MULTIPLYING = frozenset(
 """Filters and methods whose result can be far larger than their arguments."""
 
 
-def _check_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], what: str) -> None:
+def _check_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], what: str) -> int:
     """Refuse a call that could build something huge before it runs: a number past
     :data:`MAX_VALUE` (``center(10**9)``), a format width of a million, or a multiplying call
     whose first argument times the largest other would pass ten times MAX_VALUE
-    (``big|replace("", big)``, ``"\t"|expandtabs(999999)``)."""
+    (``big|replace("", big)``, ``"\t"|expandtabs(999999)``). Returns the arguments' size."""
     values = [a for a in (*args, *kwargs.values()) if not isinstance(a, _CONTEXTS)]
     sizes = []
     for value in values:
@@ -86,7 +132,7 @@ def _check_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], what: 
         else:
             sizes.append(_size(value))
     if name not in _MULTIPLYING:
-        return
+        return sum(sizes)
     first = values[0] if values else None
     if (
         name in ("format", "format_map", "%")
@@ -98,17 +144,22 @@ def _check_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], what: 
         raise TemplateLimitError(
             f"{what} could make a value of more than {MAX_VALUE:,} characters or items"
         )
+    return sum(sizes)
 
 
 _CONTEXTS = (jinja2.runtime.Context, jinja2.Environment, jinja2.nodes.EvalContext)
 
 
 def _guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    per_step = _SLOW_FILTERS.get(name, _CHARS_PER_STEP)
+
     @functools.wraps(func)  # keeps pass_context and friends
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        _spend()
-        _check_call(name, args, kwargs, f"the filter {name!r}")
-        return _check_value(func(*args, **kwargs), f"the filter {name!r}")
+        # charged for what it reads before it runs, for what it made after
+        _charge(_check_call(name, args, kwargs, f"the filter {name!r}"), per_step)
+        result = _check_value(func(*args, **kwargs), f"the filter {name!r}")
+        _charge(_size(result), per_step)
+        return result
 
     return guarded
 
@@ -133,13 +184,16 @@ def _loop(iterable: Iterable[Any]) -> Iterator[Any]:
 def _concat(*parts: Any) -> str:
     """``a ~ b``, with the size of the result checked before it is built."""
     texts = [str(part) for part in parts]
-    if sum(len(t) for t in texts) > MAX_VALUE:
+    size = sum(len(t) for t in texts)
+    if size > MAX_VALUE:
         raise TemplateLimitError(f"'~' makes text of more than {MAX_VALUE:,} characters")
+    _charge(size)
     return "".join(texts)
 
 
 class _Bounds(NodeTransformer):
-    """Route every loop and ``~`` through :func:`_loop` and :func:`_concat`."""
+    """Route every loop and ``~`` through :func:`_loop` and :func:`_concat`, and every list,
+    tuple and dict literal, slice and comparison operand through :func:`_made`."""
 
     @staticmethod
     def _call(name: str, args: list[Any], lineno: int) -> nodes.Call:
@@ -155,6 +209,47 @@ class _Bounds(NodeTransformer):
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
         self.generic_visit(node)
         return self._call("_jobgen_concat", list(node.nodes), node.lineno)
+
+    def _made(self, node: nodes.Expr) -> nodes.Node:
+        self.generic_visit(node)
+        return self._call("_jobgen_made", [node], node.lineno)
+
+    def visit_List(self, node: nodes.List) -> nodes.Node:
+        return self._made(node)
+
+    def visit_Dict(self, node: nodes.Dict) -> nodes.Node:
+        return self._made(node)
+
+    def visit_Tuple(self, node: nodes.Tuple) -> nodes.Node:
+        if node.ctx != "load":  # the names of {% for a, b in ... %} and {% set a, b = ... %}
+            self.generic_visit(node)
+            return node
+        return self._made(node)
+
+    def visit_Getitem(self, node: nodes.Getitem) -> nodes.Node:
+        if isinstance(node.arg, nodes.Slice):  # slices bypass the environment's getitem
+            return self._made(node)
+        self.generic_visit(node)
+        return node
+
+    def visit_Compare(self, node: nodes.Compare) -> nodes.Node:
+        self.generic_visit(node)
+        node.expr = self._call("_jobgen_made", [node.expr], node.lineno)
+        for operand in node.ops:
+            operand.expr = self._call("_jobgen_made", [operand.expr], node.lineno)
+        return node
+
+
+def _charged_finalize(finalize: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Printing a value (into the output, a macro's text or a ``{% set %}`` block) escapes
+    it: charged by its size."""
+
+    def charged(value: Any) -> Any:
+        text = finalize(value)
+        _charge(len(text) if isinstance(text, str) else 1)
+        return text
+
+    return charged
 
 
 class BoundedEnvironment(ImmutableSandboxedEnvironment):
@@ -174,6 +269,9 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         self.globals["range"] = _range
         self.globals["_jobgen_loop"] = _loop
         self.globals["_jobgen_concat"] = _concat
+        self.globals["_jobgen_made"] = _made
+        if self.finalize is not None:
+            self.finalize = _charged_finalize(self.finalize)
         self.filters = {name: _guard_filter(name, f) for name, f in self.filters.items()}
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
@@ -204,7 +302,9 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             _check_call("%", (left, right), {}, "'%'")
         elif op == "+" and _size(left) + _size(right) > MAX_VALUE:
             raise TemplateLimitError(f"'+' makes a value of more than {MAX_VALUE:,} characters")
-        return _check_value(super().call_binop(context, op, left, right), what)
+        result = _check_value(super().call_binop(context, op, left, right), what)
+        _charge(_size(result))
+        return result
 
     def call(
         __self,  # Jinja's signature: keeps "self" free as a keyword argument
@@ -213,7 +313,6 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         *args: Any,
         **kwargs: Any,
     ) -> Any:
-        _spend()
         name = getattr(__obj, "__name__", "a function")
         # a bound method's object; str.format arrives wrapped by the sandbox
         receiver = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
@@ -221,9 +320,10 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             args_for_check: tuple[Any, ...] = (receiver, *args)
         else:
             args_for_check = args
-        _check_call(name, args_for_check, kwargs, f"{name}()")
-        result = super().call(__context, __obj, *args, **kwargs)
-        return _check_value(result, f"{name}()")
+        _charge(_check_call(name, args_for_check, kwargs, f"{name}()"))
+        result = _check_value(super().call(__context, __obj, *args, **kwargs), f"{name}()")
+        _charge(_size(result))
+        return result
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         value = super().getattr(obj, attribute)

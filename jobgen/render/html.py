@@ -3,7 +3,7 @@
 The Markdown (from the same template as every other format) is parsed once into
 :mod:`jobgen.render.tokens`' blocks (CommonMark, raw HTML disabled), so every piece of user text is
 escaped; links pass only when they are http(s) or mailto, checked both when parsing and again when
-writing; an image shows its description (a posting page fetches nothing). The schema.org
+writing; an image becomes a link to it (a posting page fetches nothing). The schema.org
 ``JobPosting`` is embedded in ``<script type="application/ld+json">`` with ``<``, ``>`` and ``&``
 written as JSON escapes, so no value can close the script element.
 """
@@ -186,7 +186,8 @@ def _item_html(blocks: Sequence[Block], tight: bool) -> str:
 
 
 def markdown_to_html(markdown: str) -> str:
-    """The body HTML for ``markdown``: CommonMark, raw HTML off, safe links only, no images."""
+    """The body HTML for ``markdown``: CommonMark, raw HTML off, safe links only; images are
+    links to them."""
     return _blocks_html(parse(markdown))
 
 

@@ -33,8 +33,13 @@ DESCRIPTION_TAGS = ("p", "ul", "li", "br")
 """The only tags :func:`description_html` writes."""
 
 
-def _missing(field: str, message: str, hint: str) -> ValidationError:
-    return ValidationError(message, source=field, hint=hint)
+class MissingForGoogle(ValidationError):
+    """A property Google requires in a JobPosting has no value: no JSON-LD can be made (an
+    HTML page is still made, without it)."""
+
+
+def _missing(field: str, message: str, hint: str) -> MissingForGoogle:
+    return MissingForGoogle(message, source=field, hint=hint)
 
 
 def _number(amount: Decimal) -> int | float:
@@ -126,8 +131,9 @@ def _location(posting: Posting) -> dict[str, Any]:
         kind = "a hybrid" if posting.options.workplace == "hybrid" else "an on-site"
         raise _missing(
             "location",
-            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set; the "
-            f"JSON-LD of {kind} posting needs the work address (Google's jobLocation)",
+            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set; Google "
+            f"requires the work address, with its country, in the JSON-LD of {kind} posting "
+            "(jobLocation.address.addressCountry)",
             "set location.city, location.region, location.postal_code and location.country in "
             "the employer file (location: {city: Denver, region: CO, country: US}), or with "
             "--set location.country=US; for a fully remote job set workplace: remote",

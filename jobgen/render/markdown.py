@@ -11,6 +11,8 @@ plain ``Environment`` with the same settings (see :class:`Templates`).
 from __future__ import annotations
 
 import contextvars
+import re
+import time
 from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -57,35 +59,51 @@ MAX_VALUE = 1_000_000
 MAX_RANGE = 10_000
 """Longest ``range()`` a template may make."""
 MAX_STEPS = 250_000
-"""Loop iterations plus calls (functions, macros, filters) in one rendering."""
+"""Work one rendering may do, in steps: a loop iteration or a call is one step, and the text and
+items a call, filter or operator reads or makes cost more (see ``_sandbox._CHARS_PER_STEP``).
+A step is a few microseconds of work, so the budget is about a second or two of CPU."""
+MAX_SECONDS = 5.0
+"""CPU seconds one rendering of a user's template may take, whatever the steps say."""
 MAX_INT_BITS = 4_096
 """Largest whole number a template may compute, in bits."""
 
 
 class _Budget:
-    """What one rendering has spent; see :data:`MAX_STEPS`."""
+    """What one rendering has spent; see :data:`MAX_STEPS` and :data:`MAX_SECONDS`."""
 
     def __init__(self) -> None:
         self.steps = 0
+        self.checked = 0
+        self.deadline = time.thread_time() + MAX_SECONDS
 
-    def spend(self) -> None:
-        self.steps += 1
+    def spend(self, cost: int = 1) -> None:
+        self.steps += cost
         if self.steps > MAX_STEPS:
             from ._sandbox import TemplateLimitError  # loaded: only the sandbox spends
 
             raise TemplateLimitError(
-                f"more than {MAX_STEPS:,} loop iterations and calls; "
-                "is a loop or a macro running away?"
+                f"the template did more than {MAX_STEPS:,} steps of work (a loop iteration or "
+                "a call is a step; each filter, call or operator also counts the text and "
+                "items it reads and makes); is a loop or a macro running away, or a filter "
+                "working on a very long text?"
             )
+        if self.steps - self.checked >= 64:  # the clock is a system call: look now and then
+            self.checked = self.steps
+            if time.thread_time() > self.deadline:
+                from ._sandbox import TemplateLimitError
+
+                raise TemplateLimitError(
+                    f"the template ran for more than {MAX_SECONDS:g} seconds of CPU time"
+                )
 
 
 _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("budget", default=None)
 
 
-def _spend() -> None:
+def _spend(cost: int = 1) -> None:
     budget = _BUDGET.get()
     if budget is not None:
-        budget.spend()
+        budget.spend(cost)
 
 
 def _settings(escaper: Escaper) -> dict[str, Any]:
@@ -249,13 +267,13 @@ def _render_jinja(template: Path | None, variables: dict[str, Any]) -> tuple[str
         raise TemplateError(
             f"undefined variable: {exc.message}",
             source=where(exc),
-            hint="see the Posting fields in the README (Templates section)",
+            hint="docs/templates.md lists the Posting fields a template can use",
         ) from None
     except limit_error as exc:
         raise TemplateError(
             f"the template went past a limit: {exc}",
             source=where(exc),
-            hint="see 'Your files are safe' in the README for the limits on templates",
+            hint="docs/safety.md gives the limits on templates",
         ) from None
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(
@@ -281,9 +299,15 @@ def render_markdown(posting: Posting, *, template: Path | None = None, **context
     return _finish(text, name)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+"""Control characters (escape, bell, backspace, a lone carriage return, C1 codes): a terminal
+obeys them, so no text format may carry them."""
+
+
 def _finish(text: str, name: str) -> str:
     """What every rendering gets: at most one blank line, one final newline, no lone
-    surrogates, and some text."""
+    surrogates, no control characters, and some text. Every format (Markdown, the terminal
+    preview, DOCX, HTML, the JSON-LD description) is made from this text."""
     while "\n\n\n" in text:  # at most one blank line anywhere (str.replace beats a regex)
         text = text.replace("\n\n\n", "\n\n")
     text = text.strip("\n") + "\n"
@@ -301,6 +325,17 @@ def _finish(text: str, name: str) -> str:
             source=name,
             hint="remove the escape (such as '\\ud800') the template prints",
         ) from None
+    control = _CONTROL.search(text)
+    if control is not None:
+        bad = control.group()
+        line = text[: control.start()].count("\n") + 1
+        raise TemplateError(
+            f"the template's output has the control character U+{ord(bad):04X} on line {line}; "
+            "a posting holds text, tabs and line breaks only (a terminal would obey the "
+            "character, and a document reader would show it as garbage)",
+            source=name,
+            hint=f"remove what prints it (such as '\\x{ord(bad):02x}' in a string)",
+        )
     if not text.strip():
         raise TemplateError(
             "the template produced no text; a posting needs at least its title", source=name

@@ -21,8 +21,8 @@ ignores: lint's messages name it) and the text of a heading or paragraph is a tu
     Break(hard)                      # a line break: hard ("  \\n" or "\\\\\\n"), or soft (a
                                      # newline in the source, which most writers show as a space)
 
-Adjacent text with the same marks is one :class:`Run`; an image becomes a run of its
-description (no writer fetches anything). Writers use ``match``::
+Adjacent text with the same marks is one :class:`Run`; an image becomes a link to it, named by
+its description (no writer fetches anything). Writers use ``match``::
 
     for block in parse(markdown):
         match block:
@@ -258,8 +258,14 @@ def _inlines(children: Sequence[Token]) -> tuple[Inline, ...]:
             flush()
             pending.append(child.content)
             flush(code=True)
-        elif kind == "image":  # its description, never a fetch
-            pending.append(plain_text(_inlines(child.children or ())))
+        elif kind == "image":  # a link to it, named by its description: never a fetch
+            src = str(child.attrGet("src") or "")
+            text = plain_text(_inlines(child.children or ())) or src
+            if link is None and is_safe_href(src):
+                flush()
+                out.append(Run(text, bold > 0, italic > 0, False, src))
+            else:
+                pending.append(text)
         elif kind in ("softbreak", "hardbreak"):
             flush()
             out.append(Break(kind == "hardbreak"))
