@@ -123,6 +123,17 @@ def test_default_format_is_markdown_and_a_placeholder_employer_names_the_title(
     assert body.startswith(b"# Mental Health Technician")
 
 
+def test_render_warnings_come_in_a_header(server: Server) -> None:
+    values = {"setting": "inpatient", "education": "associate"}
+    status, headers, page = server.request("/api/v1/render?format=html", json_body=values)
+    assert status == 200
+    warnings = json.loads(headers["x-jobgen-warnings"])
+    assert len(warnings) == 1 and "no JSON-LD" in warnings[0]
+    assert b"application/ld+json" not in page
+    assert headers["x-jobgen-warnings"].isascii()
+    assert "x-jobgen-warnings" not in server.request("/api/v1/render", json_body=FIELDS)[1]
+
+
 def test_bad_fields_are_422_naming_every_field(server: Server) -> None:
     bad = {**DOTTED, "salary.min": "abc", "apply.url": "ftp://example.com", "setting": "zoo"}
     status, _, body = server.request("/api/v1/render?format=html", json_body=bad)

@@ -40,6 +40,8 @@ MEDIA_TYPES: dict[str, str] = {
     "json": "application/json",
 }
 
+WARNINGS_HEADER = "X-Jobgen-Warnings"
+"""A rendered document's warnings (a JSON list of strings), when it has any."""
 JSON_TYPES = ("application/json",)
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "application/json")
 JSONL_TYPES = ("application/jsonl", "application/x-ndjson", "application/json-lines")
@@ -185,7 +187,9 @@ class _Server:
               schema: {$ref: "#/components/schemas/RenderRequest"}
         responses:
           200:
-            description: The document, with a Content-Disposition file name.
+            description: >-
+              The document, with a Content-Disposition file name; its warnings (what
+              `jobgen render` prints to stderr), if any, as a JSON list in X-Jobgen-Warnings.
             content:
               text/markdown: {}
               text/html: {}
@@ -201,11 +205,10 @@ class _Server:
         fmt = request.query_params.get("format", "md")
         values, reference = await self.fields(request)
         document = await self.call(api.render_document, served, values, fmt, reference)
-        return Response(
-            document.data,
-            media_type=MEDIA_TYPES[document.fmt],
-            headers={"Content-Disposition": api.disposition(document.posting, document.fmt)},
-        )
+        headers = {"Content-Disposition": api.disposition(document.posting, document.fmt)}
+        if document.warnings:  # what `jobgen render` prints to stderr, as JSON in ASCII
+            headers[WARNINGS_HEADER] = json.dumps(list(document.warnings))
+        return Response(document.data, media_type=MEDIA_TYPES[document.fmt], headers=headers)
 
     async def lint(self, request: Request) -> JSONResponse:
         """

@@ -161,6 +161,8 @@
     const response = await post("/render", collect(), { format: fmt });
     if (response.ok) {
       await download(response, "posting." + fmt);
+      const warnings = JSON.parse(response.headers.get("X-Jobgen-Warnings") || "[]");
+      if (warnings.length) status.textContent += " Warning: " + warnings.join(" ");
     } else {
       showErrors(await errorsOf(response));
       status.textContent = "The " + fmt + " file needs the marked answers first.";
