@@ -6,7 +6,7 @@
 
 The rows are run.py's ``make_row`` (three employers, every setting × education level, pay,
 benefits, links, dates; values repeat across rows as in real batches), merged onto the batch's
-defaults and turned into postings as ``jobgen.batch.process_row`` does: ``merge_values``,
+defaults and turned into postings as ``jobgen.batch.row.process_row`` does: ``merge_values``,
 ``options_from_merged``, ``compose``. Each run starts with the row caches cleared (a new batch);
 rows go through in chunks of 64 (a batch keeps no row's objects once it is written; keeping all
 10,000 would make the collector's work part of the figures). Prints the median µs per row.

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .compose import Posting, compose
 from .employer import load_options
-from .errors import JobgenError, OutputError
+from .errors import JobgenError, OutputError, UsageError, ValidationError
 from .guide import Guide, load_guide
 from .output import safe_stem, unique_stems, write_atomic
 from .render import render_document
@@ -88,7 +88,17 @@ def gallery_entries(
             )
     seen: set[str] = set()
     for path in employer_files:
-        options = load_options(guide, employer_file=path, environ=env)
+        try:
+            options = load_options(guide, employer_file=path, environ=env)
+        except UsageError as exc:  # the gallery has no --setting/--education: the file must say
+            if exc.source not in ("--setting", "--education"):
+                raise
+            key = exc.source.lstrip("-")
+            raise ValidationError(
+                f"gives no {key}; a gallery posting takes it from the file",
+                source=str(path),
+                hint=f"add '{key}:' to the file (`jobgen options` lists the choices)",
+            ) from None
         posting = compose(guide, options)
         # the same safe names as batch: no "..", no Windows device names, repeats numbered
         stem = next(unique_stems([safe_stem(Path(path).stem, fallback="employer")], taken=seen))

@@ -148,3 +148,31 @@ def test_a_worker_that_dies_fails_its_rows_and_the_batch_goes_on(
     listed = {f["path"] for p in manifest["postings"] if p["status"] == "ok" for f in p["files"]}
     on_disk = {p.name for p in out.iterdir()} - {"manifest.json"}
     assert on_disk == listed  # no file of a failed row, no temporary file
+
+
+def test_a_worker_killed_by_a_signal_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows a killed worker held say which signal ended it, and what SIGKILL usually is."""
+    import signal
+
+    parent = os.getpid()
+    real = jobgen.batch.row.process_row
+
+    def killed_on_row_50(ctx: Any, task: Any, created: Any) -> Any:
+        if os.getpid() != parent and task.row.number >= 50:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(ctx, task, created)
+
+    monkeypatch.setattr(jobgen.batch.row, "process_row", killed_on_row_50)
+    monkeypatch.setattr(jobgen.batch.scheduler, "START_METHOD", "fork")
+    rows = [{"employer.name": "Acme", "setting": "inpatient"} for _ in range(400)]
+    result = run_batch(
+        rows, out_dir=tmp_path / "out", defaults={"education": "high-school"}, jobs=2
+    )
+    failed = [r for r in result.postings if r.status == "error"]
+    assert failed
+    for r in failed:
+        assert r.error is not None
+        assert "a worker process failed (it was killed by SIGKILL" in r.error
+        assert "memory runs out" in r.error

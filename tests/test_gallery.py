@@ -123,3 +123,13 @@ def test_chromium_renders_the_gallery_index(site, tmp_path):
     subprocess.run(command, capture_output=True, timeout=180, check=True)
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 20_000  # a painted page, not a blank one
+
+
+def test_an_employer_file_without_a_setting_is_named_without_a_missing_flag(runner, tmp_path):
+    employer = tmp_path / "no-setting.yaml"
+    employer.write_text("education: associate\nemployer:\n  name: X\n", encoding="utf-8")
+    result = runner.invoke(cli, ["gallery", "-o", str(tmp_path / "site"), "-e", str(employer)])
+    assert result.exit_code == 1
+    assert f"{employer}: gives no setting" in result.output
+    assert "add 'setting:' to the file" in result.output
+    assert "--setting" not in result.output  # the gallery has no such flag

@@ -104,3 +104,15 @@ def test_sandbox_blocks_escapes(guide, tmp_path, body):
 def test_missing_template_file_is_named(guide, tmp_path):
     with pytest.raises(Exception, match="no such template"):
         render_markdown(_posting(guide), template=tmp_path / "nope.j2")
+
+
+def test_the_escaper_prints_what_escape_markdown_gives_and_stays_bounded() -> None:
+    from jobgen.render.markdown import Escaper, Markdown
+
+    escaper = Escaper(max_kept=2)
+    texts = ["*a*", "1. b", "plain", "*a*", "<c>", None, Markdown("**kept**")]
+    for text in texts:
+        expected = "" if text is None else text if isinstance(text, Markdown) else None
+        got = escaper.finalize(text)
+        assert got == (expected if expected is not None else escape_markdown(str(text)))
+        assert len(escaper._escaped) <= 2

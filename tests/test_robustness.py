@@ -1194,11 +1194,11 @@ class TestSignals:
         patch = """
         import importlib
         m = importlib.import_module("jobgen.render.markdown")
-        real = m._finalize  # called for every value the template prints, in every template
+        real = m.TEMPLATES.escaper.finalize  # called for every value a template prints
         def finalize(value):
             os.kill(os.getpid(), signal.SIGINT)
             return real(value)
-        m._finalize = finalize
+        m.TEMPLATES.escaper.finalize = finalize
         """
         done = _driven(tmp_path, patch, *BASE, "-o", str(out / "p.md"))
         assert done.returncode == 130 and "interrupted" in done.stderr

@@ -192,6 +192,26 @@ def _failed_chunk(run: _Run, chunk: Sequence[Task], why: str) -> Done:
     return report(results, manifest=run.ctx.manifest, every_result=run.ctx.every_result)
 
 
+def _why(exc: BaseException, workers: Mapping[int, Any]) -> str:
+    """Why a chunk failed: the signal that stopped a worker when one did ("SIGKILL: killed,
+    often by the system when memory runs out"), else the pool's own words. ``workers`` are the
+    pool's processes as seen when chunks were handed out (a broken pool forgets them)."""
+    from signal import Signals  # names a signal; jobgen never handles one here
+
+    names = []
+    for code in (p.exitcode for p in workers.values()):
+        if code is not None and code < 0:
+            try:
+                names.append(Signals(-code).name)
+            except ValueError:
+                names.append(f"signal {-code}")
+    # the pool ends the other workers with SIGTERM once one dies: name the one that killed
+    name = next((n for n in names if n != "SIGTERM"), names[0] if names else "")
+    if name == "SIGKILL":
+        return "it was killed by SIGKILL, often the system ending it when memory runs out"
+    return f"it was stopped by {name}" if name else str(exc) or type(exc).__name__
+
+
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """Kill the workers at once (a second stop): they ignore the signals the caller handles."""
     processes = dict(getattr(pool, "_processes", None) or {})  # no public way before 3.14
@@ -203,7 +223,9 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
             process.join(5)
 
 
-def _collect(run: _Run, running: dict[Future[Done], list[Task]]) -> None:
+def _collect(
+    run: _Run, running: dict[Future[Done], list[Task]], workers: Mapping[int, Any]
+) -> None:
     """Wait for at least one chunk, and pass on every finished one."""
     from concurrent.futures import FIRST_COMPLETED, wait
 
@@ -213,7 +235,7 @@ def _collect(run: _Run, running: dict[Future[Done], list[Task]]) -> None:
         try:
             done = future.result()
         except Exception as exc:  # killed (out of memory, a signal) or broken by another
-            done = _failed_chunk(run, chunk, str(exc) or type(exc).__name__)
+            done = _failed_chunk(run, chunk, _why(exc, workers))
         run.add(chunk, done)
 
 
@@ -231,6 +253,7 @@ def _run_pool(run: _Run, jobs: int, worker_setup: Callable[[], None] | None) -> 
         initializer=worker_setup,
     )
     running: dict[Future[Done], list[Task]] = {}
+    workers: dict[int, Any] = {}  # pid → process, to name the signal that killed one
     broken = False
     try:
         while not broken:
@@ -240,13 +263,14 @@ def _run_pool(run: _Run, jobs: int, worker_setup: Callable[[], None] | None) -> 
                     break
                 try:
                     running[pool.submit(run_chunk, run.ctx, to_wire(chunk))] = chunk
+                    workers.update(getattr(pool, "_processes", None) or {})  # no public way
                 except (BrokenProcessPool, RuntimeError, OSError):  # no worker could start
                     broken = True
                     run.add(chunk, run_tasks(run.ctx, chunk, run.cancel))  # it never left
                     break
             if not running:
                 break
-            _collect(run, running)
+            _collect(run, running, workers)
     except BaseException:
         _stop_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)

@@ -36,13 +36,33 @@ def escape_markdown(text: str) -> str:
     return "\n".join(line.lstrip(" \t") for line in text.split("\n"))
 
 
-def _finalize(value: Any) -> str:
-    """Every value a template prints passes through here (Jinja2's ``finalize``)."""
-    if value is None:
-        return ""
-    if isinstance(value, Markdown):
-        return value
-    return escape_markdown(str(value))
+class Escaper:
+    """Jinja2's ``finalize`` for every template: ``None`` prints nothing, :class:`Markdown`
+    prints as it is, anything else is escaped by :func:`escape_markdown`. It remembers what it
+    escaped, keyed by the text: most values a
+    template prints are the guide's own sentences, printed again in posting after posting
+    (the cache starts afresh when it holds ``max_kept`` texts). Owned by
+    :class:`jobgen.render.markdown.Templates`; ``benchmarks/run.py`` measures its effect
+    (``max_kept=0``: nothing kept)."""
+
+    def __init__(self, max_kept: int = 4096) -> None:
+        self.max_kept = max_kept
+        self._escaped: dict[str, str] = {}
+
+    def finalize(self, value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, Markdown):
+            return value
+        text = str(value)
+        escaped = self._escaped.get(text)
+        if escaped is None:
+            escaped = escape_markdown(text)
+            if len(self._escaped) >= self.max_kept:
+                self._escaped.clear()
+            if self.max_kept:
+                self._escaped[text] = escaped
+        return escaped
 
 
 def md_link(text: str, url: str) -> Markdown:

@@ -24,8 +24,8 @@ from ..errors import TemplateError
 from ._markup import (
     FILTERS,
     GLOBALS,
+    Escaper,
     Markdown,
-    _finalize,
     escape_markdown,
     long_date,
     md_link,
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_TEMPLATE",
     "TEMPLATES",
+    "Escaper",
     "Markdown",
     "Templates",
     "escape_markdown",
@@ -105,13 +106,13 @@ def _spend(cost: int = 1) -> None:
         budget.spend(cost)
 
 
-def _settings() -> dict[str, Any]:
+def _settings(escaper: Escaper) -> dict[str, Any]:
     """The settings every template environment shares: strict, escaping, tidy whitespace."""
     import jinja2
 
     return {
         "undefined": jinja2.StrictUndefined,
-        "finalize": _finalize,
+        "finalize": escaper.finalize,
         "trim_blocks": True,
         "lstrip_blocks": True,
         "keep_trailing_newline": True,
@@ -119,21 +120,21 @@ def _settings() -> dict[str, Any]:
     }
 
 
-def _sandbox_environment() -> BoundedEnvironment:
+def _sandbox_environment(escaper: Escaper) -> BoundedEnvironment:
     """Users' templates' environment: bounded, sandboxed."""
     from ._sandbox import BoundedEnvironment, _guard_filter
 
-    env = BoundedEnvironment(**_settings())
+    env = BoundedEnvironment(**_settings(escaper))
     env.globals["md_link"] = md_link
     env.filters["long_date"] = _guard_filter("long_date", long_date)
     return env
 
 
-def _trusted_environment() -> jinja2.Environment:
+def _trusted_environment(escaper: Escaper) -> jinja2.Environment:
     """The built-in template's environment: the sandbox's settings, unsandboxed."""
     import jinja2
 
-    env = jinja2.Environment(**_settings())
+    env = jinja2.Environment(**_settings(escaper))
     env.globals.update(GLOBALS)
     env.filters.update(FILTERS)
     return env
@@ -170,8 +171,10 @@ class Templates:
 
     MAX_KEPT = 8
 
-    def __init__(self) -> None:
+    def __init__(self, escaper: Escaper | None = None) -> None:
         self._builtin: jinja2.Template | None = None
+        self.escaper = escaper if escaper is not None else Escaper()
+        """Escapes every value a template prints, remembering the texts it escaped."""
         self._user: dict[tuple[str, float], jinja2.Template] = {}
 
     def get(self, path: Path | None = None) -> jinja2.Template:
@@ -179,7 +182,7 @@ class Templates:
         if path is None:
             if self._builtin is None:
                 self._builtin = _compile(
-                    _trusted_environment(), str(template_path(DEFAULT_TEMPLATE))
+                    _trusted_environment(self.escaper), str(template_path(DEFAULT_TEMPLATE))
                 )
             return self._builtin
         try:
@@ -189,7 +192,7 @@ class Templates:
         key = (str(path), mtime)
         found = self._user.get(key)
         if found is None:
-            found = _compile(_sandbox_environment(), key[0])
+            found = _compile(_sandbox_environment(self.escaper), key[0])
             if len(self._user) >= self.MAX_KEPT:
                 self._user.clear()
             self._user[key] = found
