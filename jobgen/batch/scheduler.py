@@ -196,8 +196,12 @@ def _why(exc: BaseException, workers: Mapping[int, Any]) -> str:
     """Why a chunk failed: the signal that stopped a worker when one did ("SIGKILL: killed,
     often by the system when memory runs out"), else the pool's own words. ``workers`` are the
     pool's processes as seen when chunks were handed out (a broken pool forgets them)."""
+    from concurrent.futures.process import BrokenProcessPool
     from signal import Signals  # names a signal; jobgen never handles one here
 
+    if isinstance(exc, BrokenProcessPool):  # a dead worker may not be reaped yet: wait briefly
+        for process in workers.values():
+            process.join(1)
     names = []
     for code in (p.exitcode for p in workers.values()):
         if code is not None and code < 0:
