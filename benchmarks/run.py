@@ -718,7 +718,7 @@ def evaluate_code(report: Report, add: Callable[[str, str, bool | None], None]) 
     keyed = code["id_keyed"]
     add(
         "no id()-keyed cache",
-        (f"id() used at {', '.join(keyed)}" if keyed else "no id() call in jobgen/"),
+        (f"keyed by id() at {', '.join(keyed)}" if keyed else "no cache keyed by id() in jobgen/"),
         not keyed,
     )
     add(
