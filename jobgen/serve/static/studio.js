@@ -99,8 +99,12 @@
       counts.error + " error" + (counts.error === 1 ? "" : "s"),
       counts.warning + " warning" + (counts.warning === 1 ? "" : "s"),
       counts.info + " info",
-      "gender coding: " + report.gender_coding.verdict,
     ];
+    // as the CLI's text report: only masculine-coded wording is worth a reader's attention
+    // (a finding lists its words); the feminine or neutral balance stays in the JSON
+    if (report.gender_coding && /masculine/.test(report.gender_coding.verdict)) {
+      parts.push("gender coding: " + report.gender_coding.verdict);
+    }
     if (report.readability) {
       parts.push("reading grade " + report.readability.flesch_kincaid_grade);
     }
