@@ -44,6 +44,13 @@ def _control(field: dict[str, Any], choices: list[tuple[str, str]] | None) -> st
         f'id="{ident}" name="{escape(key)}" data-field="{escape(key)}" '
         f'data-kind="{escape(field["type"])}" aria-describedby="{described}"'
     )
+    if choices is not None and field["type"] in ("setting", "education"):
+        # the table's help speaks of slugs and prefixes typed on a command line
+        help_text = escape(
+            "Where the work happens: tailors the duties, environment and schedule."
+            if field["type"] == "setting"
+            else "The education this role requires: tailors the summary and qualifications."
+        )
     if choices is not None:
         options = "".join(
             f'<option value="{escape(value)}">{escape(text)}</option>' for value, text in choices
