@@ -44,8 +44,8 @@ def test_a_batch_stopped_at_once_leaves_only_the_files_of_the_rows_it_reports(
     tmp_path: Path,
 ) -> None:
     """A KeyboardInterrupt (a second Ctrl-C; here raised by the progress callback) stops the
-    batch at once: the workers are killed mid-chunk, and chunks finished after theirs are
-    never reported either; none of their files stays, and the manifest lists the rows before."""
+    batch at once: no chunk is handed out, the workers finish the one they hold, and those are
+    never reported; none of their files stays, and the manifest lists the rows before."""
     calls = 0
 
     def progress(done: int, total: int | None) -> None:

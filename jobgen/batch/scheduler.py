@@ -41,7 +41,7 @@ from .naming import DEFAULT_NAME_PATTERN, MANIFEST_NAME, check_name_pattern, nam
 from .row import Context, Task, failed, remove, run_chunk, run_tasks, target, to_wire
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Future
 
 CHUNK = 16
 """Rows rendered together (their files flushed to disk at once) and handed to a worker at once:
@@ -216,17 +216,6 @@ def _why(exc: BaseException, workers: Mapping[int, Any]) -> str:
     return f"it was stopped by {name}" if name else str(exc) or type(exc).__name__
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Kill the workers at once (a second stop): they ignore the signals the caller handles."""
-    processes = dict(getattr(pool, "_processes", None) or {})  # no public way before 3.14
-    for process in processes.values():
-        with contextlib.suppress(Exception):
-            process.kill()
-    for process in processes.values():
-        with contextlib.suppress(Exception):
-            process.join(5)
-
-
 def _collect(
     run: _Run, running: dict[Future[Done], list[Task]], workers: Mapping[int, Any]
 ) -> None:
@@ -276,7 +265,9 @@ def _run_pool(run: _Run, jobs: int, worker_setup: Callable[[], None] | None) -> 
                 break
             _collect(run, running, workers)
     except BaseException:
-        _stop_workers(pool)
+        # Stopped: no chunk is handed out any more, and the workers finish the one each holds
+        # (a second or so). Killing them instead can leave a result half-written in the pool's
+        # pipe, and the pool's reader thread then waits for the rest forever (seen: a hang).
         pool.shutdown(wait=True, cancel_futures=True)
         # never reported: the chunks in flight and those after them that finished
         waiting = [*running.values(), *run.pending.values()]
