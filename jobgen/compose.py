@@ -135,9 +135,8 @@ def _opening(text: str) -> str:
     return " ".join([s for s in sentences if s and "guide" not in s.lower()][:2])
 
 
-def answers(guide: Guide, options: EmployerOptions) -> dict[str, str]:
+def answers(options: EmployerOptions) -> dict[str, str]:
     """The employer's answers as tailoring ``when`` conditions read them (see guide.Variant)."""
-    del guide
     return {
         "setting": options.setting,
         "education": options.education,
@@ -210,10 +209,10 @@ def _growth(guide: Guide, et: EducationTailoring, words: _Words) -> tuple[Entry,
     return tuple(entries)
 
 
-def _hiring(employer: str, options: EmployerOptions, location: str) -> str:
+def _hiring(options: EmployerOptions) -> str:
     """The summary's first sentence. It ends with the title, so a title with a comma
     ("Technician, Nights") never runs into the place."""
-    title = options.title
+    title, employer, location = options.title, options.employer.name, options.location.display()
     if location and options.workplace != "remote":
         employer += f" in {location}" + ("," if "," in location else "")
     remote = ""
@@ -226,26 +225,31 @@ def _hiring(employer: str, options: EmployerOptions, location: str) -> str:
 
 
 def _summary(
-    guide: Guide, options: EmployerOptions, setting: Choice, words: _Words
+    guide: Guide,
+    options: EmployerOptions,
+    setting: Choice,
+    tailored: tuple[SettingTailoring, EducationTailoring],
+    words: _Words,
 ) -> tuple[str, ...]:
     t = guide.tailoring
-    st = t.settings.get(setting.slug, SettingTailoring())
+    st, et = tailored
     if t.summary or st.summary:
         own = words.pick(st.summary) if st.summary else setting.description  # "": none
         about = _join(words.pick(t.summary), own)
     else:  # an untailored guide: its introduction says what the job is; the setting has one
         about = _join(_opening(guide.introduction) or setting.description)
-    hiring = _hiring(options.employer.name, options, options.location.display())
-    level = t.education.get(options.education, EducationTailoring()).summary
-    return tuple(p for p in (_join(hiring, about), words.pick(level)) if p)
+    return tuple(p for p in (_join(_hiring(options), about), words.pick(et.summary)) if p)
 
 
 def _qualifications(
-    guide: Guide, options: EmployerOptions, education: Choice, words: _Words
+    guide: Guide,
+    options: EmployerOptions,
+    education: Choice,
+    et: EducationTailoring,
+    words: _Words,
 ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """The Qualifications section: its first sentence, the required and the preferred lines."""
     t = guide.tailoring
-    et = t.education.get(education.slug, EducationTailoring())
     required = [words.fill(r) for r in pick_all(et.required, words.facts)]
     required = required or [_sentence(education.name)]
     if options.experience_months:
@@ -293,9 +297,9 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
     education = guide.resolve_education(options.education, source="education")
     st = t.settings.get(setting.slug, SettingTailoring())
     et = t.education.get(education.slug, EducationTailoring())
-    words = _Words(st.people or t.people or "patients", answers(guide, options))
+    words = _Words(st.people or t.people or "patients", answers(options))
     employer = options.employer.name
-    intro, required, preferred = _qualifications(guide, options, education, words)
+    intro, required, preferred = _qualifications(guide, options, education, et, words)
     pay = format_pay(options.salary)
     own_schedule = _sentence(options.schedule) if options.schedule.strip() else ""
     label = st.label or _lower_name(setting.name)
@@ -315,7 +319,7 @@ def compose(guide: Guide, options: EmployerOptions, *, today: dt.date | None = N
         education_label=et.label or education.name,
         credential=et.credential,
         header=_header(options, pay),
-        summary=_summary(guide, options, setting, words),
+        summary=_summary(guide, options, setting, (st, et), words),
         responsibilities=_responsibilities(guide, st, words),
         setting_duties_heading=f"In our {label}" if st.label else f"In {setting.name}",
         setting_duties=_duties(st, et, options, words),

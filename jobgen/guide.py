@@ -442,7 +442,8 @@ def when_values(key: str, slugs: Mapping[str, set[str]]) -> tuple[str, ...]:
         "workplace": WORKPLACES,
         "employment_type": EMPLOYMENT_TYPES,
     }
-    return tuple(sorted(slugs[key])) if key in slugs else closed[key]
+    kind = {"setting": "settings", "education": "education"}.get(key)
+    return tuple(sorted(slugs[kind])) if kind else closed[key]
 
 
 class _Reader:
@@ -691,7 +692,6 @@ def guide_from_data(data: Any, source: str) -> Guide:
             kind: {i.slug for s in sections if s.kind == kind for i in s.items}
             for kind in ("responsibilities", "skills", "settings", "growth", "education")
         }
-        slugs["setting"] = slugs["settings"]  # as a ``when`` key names it
         occupation = _str(data.get("occupation"), v.where(source, data, "occupation"), "occupation")
         return Guide(
             slug=_str(data.get("slug"), source, "slug", required=False) or v.slugify(occupation),
